@@ -1,0 +1,127 @@
+"""Command line. Exit status: 0 all inputs succeeded; 1 any input failed (each failure on stderr naming
+the file and the reason; the others are still written); 2 usage error. ``extract`` never imports Prefect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from peelextract.errors import PeelError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from peelextract.pipeline import path_to_report
+    from peelextract.publish.report_json import write_report
+
+    out = Path(args.out)
+    failed = 0
+    seen: dict[str, str] = {}
+    for name in args.inputs:
+        path = Path(name)
+        try:
+            report, doc = path_to_report(path, round_override=args.round)
+            rid = report.report.id
+            if rid in seen:
+                raise PeelError(str(path), f"report id {rid!r} is also produced by {seen[rid]} in this batch; "
+                                "extract them into different --out folders")
+            seen[rid] = str(path)
+            written = write_report(report, doc, out)
+            if not args.quiet:
+                print(f"{path}: {written} ({len(report.grades)} grades, {len(report.case_counts)} case counts, "
+                      f"{len(report.ci_percentages)} CI percentages, {len(report.warnings)} warnings)")
+        except PeelError as exc:
+            failed += 1
+            print(f"peelextract: error: {exc}", file=sys.stderr)
+    if failed == 0 and args.dataset:
+        _update_dataset(out)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _update_dataset(out: Path) -> None:
+    try:
+        from peelextract.publish.dataset import build_dataset
+    except ImportError:  # dataset publishing is optional until its module lands
+        return
+    build_dataset(out)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from peelextract.publish.schemas import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(path)
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from peelextract.evaluate import run_eval
+
+    return run_eval(Path(args.gold_dir), as_json=args.json)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="peelextract", description="Extract data from HMICFRS PEEL reports.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("extract", help="extract reports (text, HTML or PDF) to DIR/<report-id>.json")
+    e.add_argument("inputs", nargs="+", metavar="INPUT")
+    e.add_argument("--out", required=True, metavar="DIR")
+    e.add_argument("--round", default=None, help="override round detection (e.g. 2021/22, 2018/19, 2023-25)")
+    e.add_argument("--no-dataset", dest="dataset", action="store_false", help="do not update the dataset")
+    e.add_argument("-q", "--quiet", action="store_true")
+    e.set_defaults(func=_extract)
+
+    s = sub.add_parser("schema", help="write the JSON Schemas of the contract")
+    s.add_argument("--out", default="schemas")
+    s.set_defaults(func=_schema)
+
+    v = sub.add_parser("eval", help="score extraction against gold annotations")
+    v.add_argument("gold_dir", metavar="GOLD_DIR")
+    v.add_argument("--json", action="store_true", help="print the scores as JSON")
+    v.set_defaults(func=_eval)
+    _add_optional_commands(sub)
+    return p
+
+
+def _add_optional_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Commands whose modules import heavier dependencies (Prefect, DuckDB) only when run."""
+    try:
+        from peelextract.cli_more import add_commands
+    except ImportError:
+        return
+    add_commands(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except PeelError as exc:
+        print(f"peelextract: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except ValueError as exc:
+        print(f"peelextract: usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _json_dump(obj: object) -> str:
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

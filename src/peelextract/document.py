@@ -1,0 +1,205 @@
+"""The document model: one normalised text per report, and a map from every character back to its source.
+
+Normalisation (``normalise_char``) turns typographic variants into one form so rules can be simple:
+curly quotes become straight, U+2011 and other hyphens become "-", ligatures are expanded, soft hyphens
+dropped and every run of whitespace becomes one space. Each output character remembers the source
+character it came from (an offset in the original text for text/HTML, a page and box for PDF), so
+normalisation never shifts provenance: an expanded ligature's two letters both point at the ligature.
+
+Blocks (heading, paragraph, list item, badge, caption, table cell, footnote) are joined with "\\n" into
+``Document.text``; the separators point nowhere (offset -1, page 0).
+"""
+
+from __future__ import annotations
+
+import logging
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import regex
+
+from peelextract.models import BBox, Evidence, PageBox, Source
+
+log = logging.getLogger(__name__)
+
+BlockKind = Literal["heading", "paragraph", "list_item", "badge", "caption", "table_cell", "footnote"]
+
+_REPLACE: dict[str, str] = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+    "\ufb06": "st", "\u2026": "...",
+}
+_DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe")
+_SPECIAL = regex.compile(r"[^\x21-\x7e ]|  ")
+
+
+def normalise_char(ch: str) -> str:
+    """The normalised form of one source character: "" to drop it, " " for any whitespace."""
+    if ch in _DROP:
+        return ""
+    if ch.isspace():
+        return " "
+    return _REPLACE.get(ch, ch)
+
+
+def normalise_text(raw: str) -> str:
+    """Normalise a whole string the way blocks are normalised (used by eval to compare sentences)."""
+    return " ".join("".join(normalise_char(c) for c in raw).split())
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    start: int
+    end: int
+    level: int = 0
+    page: int | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A normalised report. ``src_offsets[i]`` is the source offset of ``text[i]`` (-1 for separators);
+    for PDF, ``char_pages[i]`` (1-based, 0 for none) and ``char_boxes[4i:4i+4]`` give page and box."""
+
+    source: Source
+    text: str
+    blocks: tuple[Block, ...]
+    src_offsets: array  # type: ignore[type-arg]
+    char_pages: array | None = None  # type: ignore[type-arg]
+    char_boxes: array | None = None  # type: ignore[type-arg]
+    page_labels: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    layout_warnings: tuple[tuple[str, str], ...] = ()
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start : block.end]
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for ``text[start:end]`` with its source offsets, pages and boxes."""
+        src_start, src_end = self._source_span(start, end)
+        boxes = self._boxes(start, end)
+        first = boxes[0] if boxes else None
+        return Evidence(
+            text=self.text[start:end], start=start, end=end,
+            page=first.page if first else None, bbox=first.bbox if first else None, boxes=boxes,
+            source_start=src_start, source_end=src_end,
+        )
+
+    def _source_span(self, start: int, end: int) -> tuple[int | None, int | None]:
+        if self.char_pages is not None:
+            return None, None
+        offs = [o for o in self.src_offsets[start:end] if o >= 0]
+        return (min(offs), max(offs) + 1) if offs else (None, None)
+
+    def _boxes(self, start: int, end: int) -> list[PageBox]:
+        if self.char_pages is None or self.char_boxes is None:
+            return []
+        per_page: dict[int, list[float]] = {}
+        for i in range(start, end):
+            page = self.char_pages[i]
+            if page == 0:
+                continue
+            x0, top, x1, bottom = self.char_boxes[4 * i : 4 * i + 4]
+            cur = per_page.get(page)
+            if cur is None:
+                per_page[page] = [x0, top, x1, bottom]
+            else:
+                cur[0], cur[1] = min(cur[0], x0), min(cur[1], top)
+                cur[2], cur[3] = max(cur[2], x1), max(cur[3], bottom)
+        return [
+            PageBox(page=p, bbox=(round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2)))
+            for p, b in sorted(per_page.items())
+        ]
+
+
+@dataclass
+class DocumentBuilder:
+    """Accumulates normalised blocks and their character maps; ``build`` freezes them into a Document."""
+
+    source: Source
+    with_boxes: bool = False
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    blocks: list[Block] = field(default_factory=list)
+    offsets: array = field(default_factory=lambda: array("i"))  # type: ignore[type-arg]
+    pages: array = field(default_factory=lambda: array("h"))  # type: ignore[type-arg]
+    boxes: array = field(default_factory=lambda: array("f"))  # type: ignore[type-arg]
+
+    def add_text(self, kind: BlockKind, raw: str, base: int, *, level: int = 0, row: int | None = None) -> None:
+        """Add a block from a contiguous source string starting at source offset ``base``."""
+        if not _SPECIAL.search(raw) and raw == raw.strip():
+            if raw:
+                self._append(kind, raw, array("i", range(base, base + len(raw))), level, None, row)
+            return
+        self.add_chars(kind, ((c, base + i, 0, None) for i, c in enumerate(raw)), level=level, row=row)
+
+    def add_chars(
+        self, kind: BlockKind, chars: Iterable[tuple[str, int, int, BBox | None]], *,
+        level: int = 0, page: int | None = None, row: int | None = None,
+    ) -> None:
+        """Add a block from (char, source offset, page, box) tuples, normalising as it goes."""
+        out: list[str] = []
+        offs = array("i")
+        pages = array("h")
+        boxes = array("f")
+        pending_space: tuple[int, int, BBox | None] | None = None
+        for ch, off, pg, box in chars:
+            rep = normalise_char(ch)
+            if rep == " ":
+                if out and pending_space is None:
+                    pending_space = (off, pg, box)
+                continue
+            if pending_space is not None:
+                self._push(" ", pending_space, out, offs, pages, boxes)
+                pending_space = None
+            for r in rep:
+                self._push(r, (off, pg, box), out, offs, pages, boxes)
+        if out:
+            self._append(kind, "".join(out), offs, level, page, row, pages, boxes)
+
+    @staticmethod
+    def _push(
+        ch: str, where: tuple[int, int, BBox | None], out: list[str],
+        offs: array, pages: array, boxes: array,  # type: ignore[type-arg]
+    ) -> None:
+        out.append(ch)
+        offs.append(where[0])
+        pages.append(where[1])
+        boxes.extend(where[2] if where[2] is not None else (0.0, 0.0, 0.0, 0.0))
+
+    def _append(
+        self, kind: BlockKind, text: str, offs: array, level: int, page: int | None,  # type: ignore[type-arg]
+        row: int | None, pages: array | None = None, boxes: array | None = None,  # type: ignore[type-arg]
+    ) -> None:
+        if self.parts:
+            self.parts.append("\n")
+            self.offsets.append(-1)
+            if self.with_boxes:
+                self.pages.append(0)
+                self.boxes.extend((0.0, 0.0, 0.0, 0.0))
+            self.length += 1
+        start = self.length
+        self.parts.append(text)
+        self.offsets.extend(offs)
+        if self.with_boxes:
+            self.pages.extend(pages if pages is not None else array("h", [0] * len(text)))
+            self.boxes.extend(boxes if boxes is not None else array("f", [0.0] * (4 * len(text))))
+        self.length += len(text)
+        self.blocks.append(Block(kind=kind, start=start, end=self.length, level=level, page=page, row=row))
+
+    def build(
+        self, *, page_labels: Sequence[str] = (), notes: Sequence[str] = (),
+        warnings: Sequence[tuple[str, str]] = (),
+    ) -> Document:
+        return Document(
+            source=self.source, text="".join(self.parts), blocks=tuple(self.blocks),
+            src_offsets=self.offsets,
+            char_pages=self.pages if self.with_boxes else None,
+            char_boxes=self.boxes if self.with_boxes else None,
+            page_labels=tuple(page_labels), notes=tuple(notes), layout_warnings=tuple(warnings),
+        )

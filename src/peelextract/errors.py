@@ -1,0 +1,89 @@
+"""One exception tree. Every error says what was expected, what was found, and where.
+
+The CLI maps them to exit codes (README "What happens to bad input"): any ``PeelError`` for one input
+makes that input fail (exit 1 at the end of the batch); other inputs are still written.
+"""
+
+from __future__ import annotations
+
+
+class PeelError(Exception):
+    """Base of every error peelextract raises on purpose. ``code`` is stable and machine-readable."""
+
+    code = "error"
+
+    def __init__(self, source: str, reason: str, *, page: int | None = None) -> None:
+        self.source = source
+        self.reason = reason
+        self.page = page
+        where = f"{source} (page {page})" if page is not None else source
+        super().__init__(f"{where}: {reason}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "source": self.source, "page": self.page, "reason": self.reason}
+
+
+class InputError(PeelError):
+    """The bytes cannot be read as a report at all."""
+
+    code = "bad_input"
+
+
+class EmptyInputError(InputError):
+    code = "empty_input"
+
+
+class UnsupportedFormatError(InputError):
+    code = "unsupported_format"
+
+
+class EncodingError(InputError):
+    code = "bad_encoding"
+
+
+class PdfError(InputError):
+    code = "bad_pdf"
+
+
+class EncryptedPdfError(PdfError):
+    code = "encrypted_pdf"
+
+
+class NoTextLayerError(PdfError):
+    code = "no_text_layer"
+
+
+class LimitExceededError(InputError):
+    """The input is larger than a configured limit (pages, bytes, characters)."""
+
+    code = "limit_exceeded"
+
+
+class NotAReportError(PeelError):
+    """The document reads fine but is not a PEEL report (no force, no round, an error or login page)."""
+
+    code = "not_a_peel_report"
+
+
+class ContractError(PeelError):
+    """The extracted report does not satisfy the output contract (a bug, never silently written)."""
+
+    code = "contract_violation"
+
+
+class PublishError(PeelError):
+    """The output could not be written (read-only or full folder, unsafe name)."""
+
+    code = "publish_failed"
+
+
+class FetchError(PeelError):
+    """A report could not be fetched (timeout, HTTP error, wrong content type, too large)."""
+
+    code = "fetch_failed"
+
+
+class SchemaVersionError(PeelError):
+    """Data written by a newer major version of the contract than this reader understands."""
+
+    code = "schema_version"

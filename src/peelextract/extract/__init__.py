@@ -1,0 +1,1 @@
+"""Extraction rules, one rule family a module."""

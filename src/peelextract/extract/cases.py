@@ -1,0 +1,83 @@
+"""Case-review findings: "X of Y" counts of cases, records or investigations.
+
+Targets sentences shaped like
+    "In 75 of the 77 cases we reviewed, the force applied a structured approach to assessing risk."
+    "In nearly all cases we reviewed (89 of 90 cases), we found that allocation was made …"
+    "And 18 of 87 relevant cases failed to achieve the investigative standards expected."   (failures)
+    "In 30 of 34 relevant cases, … But 12 of 90 investigations took longer than necessary." (two)
+    "in nine of the ten cases"                                                               (words)
+Expected matches: one per "X of Y <noun>" phrase; the sample report has 12. Report-structure counts
+("We make graded judgments in 11 of these 12") do not match: the Y must be a number followed, within
+three words, by a countable noun, and "these" is not "the".
+"""
+
+from __future__ import annotations
+
+import logging
+
+import regex
+
+from peelextract.extract.context import Context
+from peelextract.extract.numbers import NUMBER, parse_int
+from peelextract.models import CaseCount, Polarity
+
+log = logging.getLogger(__name__)
+
+_NOUNS = (
+    r"cases?|case files|records?|investigations?|files|incidents|calls|crimes|referrals|reports|victims|suspects|"
+    r"offenders|plans|searches|assessments|applications|samples|occasions|decisions|requests|interviews|arrests|"
+    r"examples|forms|reviews|crime reports|stop and search records|people|children|orders|notices"
+)
+CASES = regex.compile(
+    rf"\b(?P<x>{NUMBER}) of (?:the )?(?P<y>{NUMBER})(?P<mods>(?:\s+[\w-]+){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
+    regex.IGNORECASE,
+)
+_FAILURE = regex.compile(
+    r"\b(?:fail(?:ed|s|ing|ure)?|not|no|never|lack(?:ed|s|ing)?|without|missing|insufficient|inadequate|"
+    r"wasn't|weren't|didn't|doesn't|don't|hadn't|hasn't|haven't|isn't|aren't|couldn't|wouldn't|"
+    r"longer than necessary|too long|incorrect(?:ly)?|missed|unnecessary|delayed)\b",
+    regex.IGNORECASE,
+)
+_QUALIFIER = regex.compile(
+    r"\b(nearly all|almost all|all|the majority of|most|many|some|a few|few|less than half|more than half|"
+    r"half|just|only|around)\b",
+    regex.IGNORECASE,
+)
+
+
+def _polarity(text: str) -> Polarity:
+    """Failure when the clause that follows the count says the cases fell short."""
+    return "failure" if _FAILURE.search(text) else "success"
+
+
+def _qualifier(before: str) -> str | None:
+    found = _QUALIFIER.findall(before[-60:])
+    return found[-1].lower() if found else None
+
+
+def extract_case_counts(ctx: Context) -> list[CaseCount]:
+    text = ctx.doc.text
+    out: list[CaseCount] = []
+    for s_start, s_end in ctx.sentences:
+        if ctx.in_back_matter(s_start):
+            continue
+        sentence = text[s_start:s_end]
+        matches = list(CASES.finditer(sentence))
+        for i, m in enumerate(matches):
+            clause_end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
+            try:
+                x, y = parse_int(m.group("x")), parse_int(m.group("y"))
+            except ValueError:
+                continue
+            start, end = s_start + m.start(), s_start + m.end()
+            if y == 0 or x > y:
+                ctx.warn("case_count_invalid", f"'{m.group(0)}': x={x}, y={y}; expected 0 <= x <= y and y > 0",
+                         start, end)
+                continue
+            out.append(CaseCount(
+                x=x, y=y, polarity=_polarity(sentence[m.end() : clause_end]),
+                qualifier=_qualifier(sentence[: m.start()]), share=round(100 * x / y, 1),
+                section=ctx.section_id(start), area=ctx.area_at(start),
+                evidence=ctx.doc.evidence(start, end),
+            ))
+    return out

@@ -1,0 +1,130 @@
+"""HTML publication pages: the article's headings, paragraphs, lists, badges, captions and table cells.
+
+Site furniture (header, nav, footer, scripts, forms, cookie banners) is skipped; when the page has an
+``<article>`` or ``<main>``, only its content is read. The stdlib parser is used with
+``convert_charrefs=False`` so every character, entities included, keeps its offset in the original.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from peelextract.document import BlockKind, Document, DocumentBuilder
+from peelextract.ingest import SourceBytes
+from peelextract.ingest.text import decode_text
+
+log = logging.getLogger(__name__)
+
+_SKIP = frozenset({"header", "nav", "footer", "script", "style", "noscript", "form", "aside", "template",
+                   "svg", "button", "select", "title", "head"})
+_BLOCKS: dict[str, BlockKind] = {
+    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
+    "p": "paragraph", "li": "list_item", "figcaption": "caption", "caption": "caption",
+    "td": "table_cell", "th": "table_cell", "blockquote": "paragraph", "dt": "paragraph", "dd": "paragraph",
+}
+_VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "source", "col", "area", "base"})
+_SKIP_CLASSES = ("cookie", "banner", "breadcrumb", "skip-link", "visually-hidden", "share")
+
+
+@dataclass
+class _Open:
+    tag: str
+    kind: BlockKind | None
+    level: int
+    chars: list[tuple[str, int, int, None]] = field(default_factory=list)
+
+
+class _ArticleParser(HTMLParser):
+    def __init__(self, text: str, builder: DocumentBuilder, scoped: bool) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.builder = builder
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.stack: list[_Open] = []
+        self.skip_depth = 0
+        self.scope_depth = 0 if scoped else 1
+        self.row = 0
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            if tag == "br":
+                self._add_chars(" ", self._offset())
+            return
+        classes = (dict(attrs).get("class") or "").lower()
+        if self.skip_depth or tag in _SKIP or any(c in classes for c in _SKIP_CLASSES):
+            self.skip_depth += 1
+            self.stack.append(_Open(tag, None, 0))
+            return
+        if tag in ("article", "main"):
+            self.scope_depth += 1
+        if tag == "tr":
+            self.row += 1
+        kind: BlockKind | None = _BLOCKS.get(tag)
+        if "badge" in classes or ("grade" in classes and tag in ("div", "span", "p", "strong")):
+            kind = "badge"
+        level = int(tag[1]) if kind == "heading" else 0
+        self.stack.append(_Open(tag, kind, level))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        while self.stack:
+            node = self.stack.pop()
+            if self.skip_depth:
+                self.skip_depth -= 1
+            elif node.tag in ("article", "main"):
+                self.scope_depth -= 1
+            self._flush(node)
+            if node.tag == tag:
+                break
+
+    def _flush(self, node: _Open) -> None:
+        if not node.chars:
+            return
+        parent = next((n for n in reversed(self.stack) if n.kind is not None or n.tag == "div"), None)
+        if node.kind is None and parent is not None:
+            parent.chars.extend(node.chars)  # inline element: its text belongs to the enclosing block
+            return
+        kind: BlockKind = node.kind or "paragraph"
+        row = self.row if kind == "table_cell" else None
+        self.builder.add_chars(kind, node.chars, level=node.level, row=row)
+
+    def _add_chars(self, data: str, base: int) -> None:
+        if self.skip_depth or self.scope_depth <= 0 or not self.stack:
+            return
+        self.stack[-1].chars.extend((c, base + i, 0, None) for i, c in enumerate(data))
+
+    def handle_data(self, data: str) -> None:
+        self._add_chars(data, self._offset())
+
+    def handle_entityref(self, name: str) -> None:
+        self._add_chars(html.unescape(f"&{name};"), self._offset())
+
+    def handle_charref(self, name: str) -> None:
+        ch = html.unescape(f"&#{name};")
+        start = self._offset()
+        if self.skip_depth or self.scope_depth <= 0 or not self.stack:
+            return
+        self.stack[-1].chars.extend((c, start, 0, None) for c in ch)
+
+
+def html_to_document(src: SourceBytes) -> Document:
+    """Parse an HTML page into blocks; entity text maps back to the entity's offset in the page."""
+    text, warning = decode_text(src.data, src.name)
+    lowered = text.lower()
+    scoped = "<article" in lowered or "<main" in lowered
+    builder = DocumentBuilder(source=src.source())
+    parser = _ArticleParser(text, builder, scoped)
+    parser.feed(text)
+    parser.close()
+    while parser.stack:
+        parser._flush(parser.stack.pop())
+    warnings = [("decoded_fallback", f"{src.name}: {warning}")] if warning else []
+    return builder.build(warnings=warnings)

@@ -1,0 +1,230 @@
+"""The contract: Pydantic models of everything peelextract writes.
+
+Consumers and checks rely on these names (see README "The contract"). Every model is frozen and
+forbids extra fields; ``schemas/*.schema.json`` is generated from them (``peelextract schema``) and a
+test fails when the committed schema drifts from the code.
+
+Versioning: ``SCHEMA_VERSION`` follows semantic versioning. A new optional field is a minor bump; a
+renamed, removed or retyped field is a major bump (record it in CHANGELOG.md).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0.0"
+
+GradeName = Literal["Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate"]
+GRADE_ORDER: tuple[GradeName, ...] = ("Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate")
+Scale = Literal["four-tier", "five-tier"]
+SourceFormat = Literal["text", "html", "pdf"]
+SectionRole = Literal["front_matter", "area", "back_matter", "other"]
+Period = Literal["current", "previous"]
+Polarity = Literal["success", "failure"]
+BBox = tuple[float, float, float, float]
+
+
+class Model(BaseModel):
+    """Base of every contract model: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PageBox(Model):
+    """One rectangle of evidence on one PDF page, in PDF points: [x0, top, x1, bottom], top-left origin."""
+
+    page: int = Field(ge=1)
+    bbox: BBox
+
+
+class Evidence(Model):
+    """Where a value comes from: ``text == normalised_text[start:end]``.
+
+    ``page``/``bbox`` are the first page and box (PDF only, else null); ``boxes`` has one box per page the
+    evidence spans, so evidence that runs across a page break carries both pages.
+    ``source_start``/``source_end`` are offsets in the original decoded text (text and HTML sources).
+    """
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    page: int | None = Field(default=None, ge=1)
+    bbox: BBox | None = None
+    boxes: list[PageBox] = Field(default_factory=list)
+    source_start: int | None = None
+    source_end: int | None = None
+
+    @model_validator(mode="after")
+    def _span_ordered(self) -> Evidence:
+        if self.end < self.start:
+            raise ValueError(f"evidence end {self.end} before start {self.start}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("evidence text length does not match its span")
+        return self
+
+
+class Source(Model):
+    name: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+    format: SourceFormat
+    pages: int | None = Field(default=None, ge=0)
+
+
+class RoundDecision(Model):
+    """The round and why: each clue found in the text, with its weight."""
+
+    round: str
+    scale: Scale
+    overridden: bool = False
+    clues: list[str] = Field(default_factory=list)
+
+
+class ReportInfo(Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    force: str
+    round: str
+    source: Source
+    round_decision: RoundDecision
+    force_evidence: Evidence | None = None
+
+
+class Paragraph(Model):
+    kind: Literal["paragraph", "list_item", "caption", "table_cell", "badge", "footnote"]
+    start: int
+    end: int
+
+
+class Finding(Model):
+    """A finding headline and the paragraphs under it."""
+
+    headline: str | None
+    start: int
+    end: int
+    paragraphs: list[Paragraph]
+
+
+class Section(Model):
+    id: str
+    title: str
+    role: SectionRole
+    area: str | None = None
+    start: int
+    end: int
+    page: int | None = None
+    badge: GradeName | None = None
+    findings: list[Finding]
+
+
+class Grade(Model):
+    """A graded judgment of one area. ``evidence`` is the judgment sentence when there is one, else the badge."""
+
+    area: str
+    area_title: str
+    grade: GradeName
+    scale: Scale
+    section: str | None
+    evidence: Evidence
+    sentence: Evidence | None = None
+    badge: Evidence | None = None
+    table: Evidence | None = None
+    carried_over_year: int | None = None
+    changed_from: GradeName | None = None
+
+
+class UngradedArea(Model):
+    area: str
+    area_title: str
+    evidence: Evidence | None
+
+
+class GradedAreaCount(Model):
+    """The opening's "We make graded judgments in N of these M" and how many grades were found."""
+
+    graded: int = Field(ge=0)
+    total: int = Field(ge=0)
+    found: int = Field(ge=0)
+    evidence: Evidence
+
+
+class CaseCount(Model):
+    x: int = Field(ge=0)
+    y: int = Field(ge=1)
+    polarity: Polarity
+    qualifier: str | None = None
+    share: float = Field(ge=0, le=100, description="100 * x / y, rounded to 1 decimal")
+    section: str | None
+    area: str | None
+    evidence: Evidence
+
+    @model_validator(mode="after")
+    def _x_le_y(self) -> CaseCount:
+        if self.x > self.y:
+            raise ValueError(f"x={self.x} exceeds y={self.y}")
+        return self
+
+
+class CIPercentage(Model):
+    value: float = Field(ge=0, le=100)
+    ci: float = Field(ge=0, le=100)
+    lower: float = Field(ge=0, le=100)
+    upper: float = Field(ge=0, le=100)
+    period: Period
+    year: int | None = None
+    section: str | None
+    area: str | None
+    evidence: Evidence
+
+
+class Percentage(Model):
+    value: float = Field(ge=0, le=100)
+    section: str | None
+    area: str | None
+    evidence: Evidence
+
+
+class Rate(Model):
+    value: float = Field(ge=0)
+    unit: str
+    per: int = Field(ge=1)
+    denominator: str
+    england_wales_average: float | None = Field(default=None, ge=0)
+    average_evidence: Evidence | None = None
+    section: str | None
+    area: str | None
+    evidence: Evidence
+
+
+class AreaForImprovement(Model):
+    kind: Literal["area_for_improvement", "cause_of_concern"]
+    text: str
+    area: str | None
+    section: str | None
+    evidence: Evidence
+
+
+class Warning(Model):
+    """Something a reader should know: a failed check, a disagreement, a skipped value."""
+
+    code: str
+    message: str
+    stage: Literal["layout", "sections", "extract", "validate"]
+    evidence: Evidence | None = None
+
+
+class Report(Model):
+    schema_version: str = SCHEMA_VERSION
+    extractor_version: str
+    report: ReportInfo
+    sections: list[Section]
+    grades: list[Grade]
+    ungraded_areas: list[UngradedArea]
+    graded_area_count: GradedAreaCount | None
+    case_counts: list[CaseCount]
+    ci_percentages: list[CIPercentage]
+    percentages: list[Percentage]
+    rates: list[Rate]
+    areas_for_improvement: list[AreaForImprovement]
+    warnings: list[Warning]

@@ -1,0 +1,86 @@
+"""The pipeline: ``document_to_report`` composes the pure stages; ``source_to_document`` picks a reader.
+
+    ingest (bytes → Document)  →  sections  →  extract  →  validate  →  Report
+The CLI, the Prefect flows, the evaluation harness and the tests all call these two functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from peelextract.document import Document
+from peelextract.errors import NotAReportError
+from peelextract.extract.cases import extract_case_counts
+from peelextract.extract.context import Context
+from peelextract.extract.grades import extract_graded_area_count, extract_grades, extract_ungraded
+from peelextract.extract.improvements import extract_improvements
+from peelextract.extract.metadata import detect_force
+from peelextract.extract.percentages import extract_ci_percentages, extract_percentages
+from peelextract.extract.rates import extract_rates
+from peelextract.ingest import SourceBytes, read_path
+from peelextract.models import Report, ReportInfo, Warning
+from peelextract.nlp import document_to_sentences
+from peelextract.rounds import detect_round
+from peelextract.rounds.vocab import slug
+from peelextract.sections import SectionIndex, document_to_sections
+from peelextract.settings import EXTRACTOR_VERSION, Limits
+from peelextract.validate import validate_report
+
+log = logging.getLogger(__name__)
+
+
+def source_to_document(src: SourceBytes, limits: Limits | None = None) -> Document:
+    """Read bytes of any supported format into a normalised Document."""
+    if src.format == "pdf":
+        from peelextract.ingest.pdf import pdf_to_pages
+        from peelextract.layout import pages_to_document
+
+        return pages_to_document(pdf_to_pages(src, limits or Limits()))
+    if src.format == "html":
+        from peelextract.ingest.html import html_to_document
+
+        return html_to_document(src)
+    from peelextract.ingest.text import text_to_document
+
+    return text_to_document(src)
+
+
+def report_id(force: str, round_: str) -> str:
+    return f"{slug(force)}-{slug(round_)}"
+
+
+def document_to_report(doc: Document, *, round_override: str | None = None) -> Report:
+    """Extract and validate everything in one document. Raises NotAReportError when it is not a report."""
+    decision = detect_round(doc.text, doc.source.name, round_override)
+    force = detect_force(doc)
+    if decision is None or force is None:
+        missing = " and ".join(w for w, ok in (("a force", force), ("a round", decision)) if ok is None)
+        raise NotAReportError(
+            doc.source.name,
+            f"not a PEEL report: found no {missing} (looked for one of the 43 forces or 'An inspection of <X> "
+            "Police', and for round clues such as 'PEEL 2021/22', framework wording and area names)")
+    sections = document_to_sections(doc)
+    ctx = Context(doc=doc, sentences=document_to_sentences(doc), sections=SectionIndex(sections),
+                  round=decision, force=force[0])
+    ctx.warnings.extend(Warning(code=c, message=m, stage="layout") for c, m in doc.layout_warnings)
+    grades = extract_grades(ctx)
+    cis = extract_ci_percentages(ctx)
+    report = Report(
+        extractor_version=EXTRACTOR_VERSION,
+        report=ReportInfo(id=report_id(force[0], decision.round), force=force[0], round=decision.round,
+                          source=doc.source, round_decision=decision, force_evidence=force[1]),
+        sections=sections, grades=grades, ungraded_areas=extract_ungraded(ctx, grades),
+        graded_area_count=extract_graded_area_count(ctx, grades),
+        case_counts=extract_case_counts(ctx), ci_percentages=cis,
+        percentages=extract_percentages(ctx, [(c.evidence.start, c.evidence.end) for c in cis]),
+        rates=extract_rates(ctx), areas_for_improvement=extract_improvements(ctx),
+        warnings=ctx.warnings,
+    )
+    return validate_report(report, doc)
+
+
+def path_to_report(path: Path, *, round_override: str | None = None,
+                   limits: Limits | None = None) -> tuple[Report, Document]:
+    doc = source_to_document(read_path(path, limits), limits)
+    return document_to_report(doc, round_override=round_override), doc

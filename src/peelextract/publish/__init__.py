@@ -1,0 +1,1 @@
+"""Publish: the only stage that writes. Every write is atomic (temp file in the same folder + rename)."""
