@@ -93,13 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# Modules that add sub-commands; each defines ``add_commands(sub)`` and imports its heavy dependencies
+# (Prefect, DuckDB, pyarrow) inside the command function, so ``peelextract extract`` stays fast.
+COMMAND_MODULES = ("peelextract.publish.dataset_cli", "peelextract.orchestrate_cli", "peelextract.publish.review_cli")
+
+
 def _add_optional_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Commands whose modules import heavier dependencies (Prefect, DuckDB) only when run."""
-    try:
-        from peelextract.cli_more import add_commands
-    except ImportError:
-        return
-    add_commands(sub)
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.add_commands(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

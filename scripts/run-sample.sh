@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job on the bundled sample reports (samples/inbox): results under out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if .venv/bin/peelextract --help | grep -q " ingest "; then
+  exec .venv/bin/peelextract ingest samples/inbox --out out
+fi
+exec .venv/bin/peelextract extract samples/inbox/* --out out
