@@ -41,7 +41,8 @@ def check_provenance(report: Report, doc: Document) -> None:
     """Raise ContractError when any evidence is not exactly the text at its offsets."""
     for where, ev in _evidences(report):
         if doc.text[ev.start : ev.end] != ev.text:
-            raise ContractError(doc.source.name, f"{where}: evidence {ev.text!r} is not the text at {ev.start}-{ev.end}")
+            raise ContractError(doc.source.name,
+                                f"{where}: evidence {ev.text!r} is not the text at {ev.start}-{ev.end}")
         if doc.char_pages is not None and ev.text.strip() and ev.page is None:
             raise ContractError(doc.source.name, f"{where}: PDF evidence {ev.text!r} has no page")
 

@@ -34,7 +34,7 @@ def detect_force(doc: Document) -> tuple[str, Evidence] | None:
         force = max(sorted(counts), key=lambda f: (len(counts[f]), -counts[f][0]))
         start = counts[force][0]
         return force, doc.evidence(start, start + len(force))
-    m = _INTRO.search(head)
-    if m:
-        return m.group("force"), doc.evidence(m.start("force"), m.end("force"))
+    intro = _INTRO.search(head)
+    if intro:
+        return intro.group("force"), doc.evidence(intro.start("force"), intro.end("force"))
     return None

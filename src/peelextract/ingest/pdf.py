@@ -1,0 +1,119 @@
+"""PDF pages → characters with boxes, font size and weight, read with pdfium (pypdfium2's raw API).
+
+Measured on this machine (shared/notes/measured.md): pdfplumber costs ~42 ms/page, pdfium ~3 ms/page for
+text + boxes + font size, so the layout stage is built on pdfium's characters. Each page is closed as soon
+as its characters are copied out, so memory does not grow with page count. Boxes are pdfium's "loose"
+character boxes (font ascent to descent), converted to PDF points with a top-left origin, the convention
+pdfplumber uses: (x0, top, x1, bottom).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+from array import array
+from dataclasses import dataclass
+
+from peelextract.errors import EncryptedPdfError, LimitExceededError, NoTextLayerError, PdfError
+from peelextract.ingest import SourceBytes
+from peelextract.settings import Limits
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """One page's characters: ``text[i]`` has box ``boxes[4i:4i+4]``, font ``sizes[i]`` and ``weights[i]``."""
+
+    number: int
+    width: float
+    height: float
+    text: str
+    boxes: array  # type: ignore[type-arg]
+    sizes: array  # type: ignore[type-arg]
+    weights: array  # type: ignore[type-arg]
+
+
+@dataclass(frozen=True)
+class PdfPages:
+    source: SourceBytes
+    pages: tuple[PdfPage, ...]
+    tagged: bool = False
+
+
+def _open(src: SourceBytes) -> object:
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(src.data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise EncryptedPdfError(src.name, "PDF is encrypted with a password; cannot open it without one") from exc
+        raise PdfError(src.name, f"cannot open PDF: {msg} (truncated or corrupt file?)") from exc
+
+
+def _page_chars(raw: object, textpage: object, height: float) -> tuple[str, array, array, array]:  # type: ignore[type-arg]
+    n = raw.FPDFText_CountChars(textpage)  # type: ignore[attr-defined]
+    if n <= 0:
+        return "", array("f"), array("f"), array("h")
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))  # type: ignore[attr-defined]
+    text = buf.raw[: n * 2].decode("utf-16-le", errors="replace")
+    rect = raw.FS_RECTF()  # type: ignore[attr-defined]
+    loose, size_of, weight_of = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight  # type: ignore[attr-defined]
+    boxes, sizes, weights = array("f"), array("f"), array("h")
+    for i in range(n):
+        loose(textpage, i, rect)
+        boxes.extend((rect.left, height - rect.top, rect.right, height - rect.bottom))
+        sizes.append(size_of(textpage, i))
+        weights.append(weight_of(textpage, i))
+    return text, boxes, sizes, weights
+
+
+def pdf_to_pages(src: SourceBytes, limits: Limits) -> PdfPages:
+    """Every page's characters. Raises PdfError subclasses naming the file (and page) on bad input."""
+    import pypdfium2.raw as raw
+
+    pdf = _open(src)
+    try:
+        count = len(pdf)  # type: ignore[arg-type]
+        if count > limits.max_pages:
+            raise LimitExceededError(src.name, f"PDF has {count} pages; the limit is {limits.max_pages}")
+        pages: list[PdfPage] = []
+        total = 0
+        for index in range(count):
+            page = pdf[index]  # type: ignore[index]
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    text, boxes, sizes, weights = _page_chars(raw, textpage, height)
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+            if len(text) > limits.max_chars_per_page:
+                raise LimitExceededError(src.name, f"{len(text)} characters on one page; the limit is "
+                                         f"{limits.max_chars_per_page}", page=index + 1)
+            total += len(text)
+            if total > limits.max_chars:
+                raise LimitExceededError(src.name, f"more than {limits.max_chars} characters in all", page=index + 1)
+            pages.append(PdfPage(index + 1, width, height, text, boxes, sizes, weights))
+        tagged = _is_tagged(pdf)
+    finally:
+        pdf.close()  # type: ignore[attr-defined]
+    if not any(p.text.strip() for p in pages):
+        raise NoTextLayerError(src.name, f"no text layer on any of {len(pages)} pages: scanned (image-only) PDFs "
+                               "are not supported")
+    return PdfPages(source=src, pages=tuple(pages), tagged=tagged)
+
+
+def _is_tagged(pdf: object) -> bool:
+    """True when the catalogue says the PDF is tagged (MarkInfo /Marked true)."""
+    import pypdfium2.raw as raw
+
+    try:
+        return bool(raw.FPDFCatalog_IsTagged(pdf.raw))  # type: ignore[attr-defined]
+    except AttributeError:
+        return False

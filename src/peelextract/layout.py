@@ -1,0 +1,259 @@
+"""PDF layout: characters → lines → blocks, with the published editions' furniture taken out.
+
+    pages_to_lines → drop_furniture (running header/footer bands, page labels kept) → drop_contents →
+    split_footnotes → drop_charts → lines_to_blocks (headings by size/weight, badges, bullets,
+    paragraphs joined across lines and page breaks, line-end hyphens undone only where the joined word
+    is a word of this document) → read_grade_table → Document
+Every kept character keeps its page and box, so evidence can be drawn on the page.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import regex
+
+from peelextract.document import BlockKind, Document, DocumentBuilder
+from peelextract.ingest.pdf import PdfPage, PdfPages
+from peelextract.ingest.text import GRADE_LINE
+from peelextract.layout_lines import Line, page_to_lines
+from peelextract.layout_tables import TableRow, read_grade_table
+from peelextract.models import BBox
+
+log = logging.getLogger(__name__)
+
+_LEADER = regex.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
+_CAPTION = regex.compile(r"^(?:Figure|Chart)\s+\d+\s*[:.]")
+_BULLET = regex.compile(r"^[•●▪◦‣–-]\s")
+_TERMINAL = regex.compile(r"[.!?:;\"'’”)]$")
+_WORD = regex.compile(r"[A-Za-z]+(?:[-\ufffe][A-Za-z]+)*")
+_HYPHENS = "-\ufffe\x02"
+# A chart label: a value, or a short capitalised name (a force) with an optional value.
+_LABEL = regex.compile(r"[\d.,%\s]+|(?:[A-Z][\w&'’-]*(?: and| of| the)? ?){1,6}[\d.,%\s]*")
+
+
+@dataclass
+class _Block:
+    kind: BlockKind
+    lines: list[Line] = field(default_factory=list)
+    level: int = 0
+
+
+def body_size(pages: list[list[Line]]) -> float:
+    """The most common font size, weighted by characters: the size of running text."""
+    counts: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            counts[line.size] += len(line.text)
+    return counts.most_common(1)[0][0] if counts else 10.0
+
+
+def _band_key(line: Line, height: float) -> tuple[int, str] | None:
+    if line.top > height * 0.1 and line.bottom < height * 0.9:
+        return None
+    return round(line.top / 3), regex.sub(r"\d+", "#", line.text.strip())
+
+
+def drop_furniture(pages: list[list[Line]], heights: list[float]) -> tuple[list[list[Line]], list[str]]:
+    """Remove lines that repeat in the top or bottom band of most pages (digits masked); keep page labels."""
+    seen: Counter[tuple[int, str]] = Counter()
+    for lines, h in zip(pages, heights, strict=True):
+        seen.update({k for line in lines if (k := _band_key(line, h)) is not None})
+    n = sum(1 for lines in pages if lines)
+    furniture = {k for k, c in seen.items() if c >= max(2, n // 2)}
+    labels: list[str] = []
+    kept: list[list[Line]] = []
+    for lines, h in zip(pages, heights, strict=True):
+        label = ""
+        keep: list[Line] = []
+        for line in lines:
+            if _band_key(line, h) in furniture:
+                if line.text.strip().isdigit() or regex.fullmatch(r"(?i)page \d+( of \d+)?", line.text.strip()):
+                    label = regex.sub(r"\D", " ", line.text).split()[0]
+                continue
+            keep.append(line)
+        labels.append(label)
+        kept.append(keep)
+    return kept, labels
+
+
+def drop_contents(pages: list[list[Line]]) -> list[list[Line]]:
+    """Drop contents pages (several dotted-leader lines) whole, and stray leader lines elsewhere."""
+    out: list[list[Line]] = []
+    for lines in pages:
+        leaders = sum(1 for line in lines if _LEADER.search(line.text))
+        out.append([] if leaders >= 3 else [line for line in lines if not _LEADER.search(line.text)])
+    return out
+
+
+def split_footnotes(pages: list[list[Line]], body: float, heights: list[float]) -> tuple[list[list[Line]], list[str]]:
+    """Small-type lines in the lower part of a page that start with a note number are footnotes."""
+    notes: list[str] = []
+    out: list[list[Line]] = []
+    for lines, h in zip(pages, heights, strict=True):
+        keep: list[Line] = []
+        in_note = False
+        for line in lines:
+            small = line.size < body * 0.9
+            starts = regex.match(r"^\s*\d{1,3}\s*\S", line.text) is not None
+            if small and line.top > h * 0.55 and (starts or in_note):
+                if starts:
+                    notes.append(line.text.strip())
+                else:
+                    notes[-1] += " " + line.text.strip()
+                in_note = True
+                continue
+            in_note = False
+            keep.append(line)
+        out.append(keep)
+    return out, notes
+
+
+def _chart_like(line: Line, body: float) -> bool:
+    text = line.text.strip()
+    if line.size < body * 0.92:
+        return True
+    return len(text) < 60 and bool(_LABEL.fullmatch(text))
+
+
+def drop_charts(pages: list[list[Line]], body: float) -> list[list[Line]]:
+    """After a figure caption, drop chart labels (small type, force names, values) until body text resumes."""
+    out: list[list[Line]] = []
+    for lines in pages:
+        keep: list[Line] = []
+        in_chart = False
+        for line in lines:
+            if _CAPTION.match(line.text.strip()):
+                keep.append(line)
+                in_chart = True
+                continue
+            if in_chart and _chart_like(line, body) and not line.bold:
+                continue
+            in_chart = False
+            keep.append(line)
+        out.append(keep)
+    return out
+
+
+def _line_kind(line: Line, body: float) -> BlockKind:
+    text = line.text.strip()
+    if GRADE_LINE.match(text):
+        return "badge"
+    if _CAPTION.match(text):
+        return "caption"
+    if line.size >= body * 1.15 or (line.bold and not _TERMINAL.search(text) and len(text) < 200):
+        return "heading"
+    if _BULLET.match(text):
+        return "list_item"
+    return "paragraph"
+
+
+def _starts_new_block(prev: _Block, line: Line, kind: BlockKind, pitch: float) -> bool:
+    last = prev.lines[-1]
+    if kind != "paragraph" or prev.kind not in ("paragraph", "list_item"):
+        return not (kind == "heading" and prev.kind == "heading" and line.page == last.page
+                    and line.top - last.bottom < pitch and abs(line.size - last.size) < 0.5)
+    if line.page != last.page:
+        return bool(_TERMINAL.search(last.text.strip())) and not line.text[:1].islower()
+    if prev.kind == "list_item":
+        return line.x0 < prev.lines[0].x0 + 4
+    return line.top - last.top > pitch * 1.3
+
+
+def lines_to_blocks(pages: list[list[Line]], body: float) -> list[_Block]:
+    flat = [line for lines in pages for line in lines]
+    pitches = [b.top - a.top for a, b in itertools.pairwise(flat)
+               if a.page == b.page and abs(a.size - body) < 0.5 and abs(b.size - body) < 0.5 and b.top > a.top]
+    pitch = sorted(pitches)[len(pitches) // 2] if pitches else body * 1.4
+    blocks: list[_Block] = []
+    for line in flat:
+        kind = _line_kind(line, body)
+        if blocks and not _starts_new_block(blocks[-1], line, kind, pitch):
+            blocks[-1].lines.append(line)
+            continue
+        level = 2 if kind == "heading" and line.size >= body * 1.3 else (3 if kind == "heading" else 0)
+        blocks.append(_Block(kind, [line], level))
+    return blocks
+
+
+def document_words(pages: list[list[Line]]) -> tuple[set[str], set[str]]:
+    """Lower-cased words and hyphenated compounds that occur inside lines (not split by a line end)."""
+    words: set[str] = set()
+    compounds: set[str] = set()
+    for lines in pages:
+        for line in lines:
+            body = line.text.rstrip(_HYPHENS + " ")
+            for w in _WORD.findall(body):
+                w = w.replace("\ufffe", "-").lower()
+                (compounds if "-" in w else words).add(w)
+                words.update(w.split("-"))
+    return words, compounds
+
+
+def _join_hyphen(left: str, right: str, vocab: tuple[set[str], set[str]]) -> bool:
+    """True when a line-end hyphen between ``left`` and ``right`` is a hyphenation break, not a real hyphen."""
+    words, compounds = vocab
+    head = regex.search(r"[A-Za-z]+$", left.rstrip(_HYPHENS))
+    tail = regex.match(r"[A-Za-z]+", right)
+    if head is None or tail is None:
+        return False
+    joined, hyphenated = (head.group(0) + tail.group(0)).lower(), f"{head.group(0)}-{tail.group(0)}".lower()
+    return hyphenated not in compounds and joined in words
+
+
+def _block_chars(block: _Block, vocab: tuple[set[str], set[str]]) -> Iterator[tuple[str, int, int, BBox | None]]:
+    first = True
+    for i, line in enumerate(block.lines):
+        chars = line.chars
+        if first and block.kind == "list_item" and _BULLET.match(line.text):
+            chars = chars[2:]
+        first = False
+        nxt = block.lines[i + 1] if i + 1 < len(block.lines) else None
+        trailing_hyphen = line.text.rstrip() and line.text.rstrip()[-1] in _HYPHENS
+        for k, (ch, box) in enumerate(chars):
+            last = k == len(chars) - 1
+            if last and trailing_hyphen and ch in _HYPHENS and nxt is not None:
+                if _join_hyphen(line.text, nxt.text.lstrip(), vocab):
+                    break
+                yield "-", -1, line.page, box
+                break
+            yield ch, -1, line.page, box
+        else:
+            if nxt is not None and chars:
+                yield " ", -1, line.page, chars[-1][1]
+
+
+def pages_to_document(pdf: PdfPages) -> Document:
+    """Lay out every page and build one normalised Document with page and box per character."""
+    raw_pages = [page_to_lines(p) for p in pdf.pages]
+    heights = [p.height for p in pdf.pages]
+    body = body_size(raw_pages)
+    pages, labels = drop_furniture(raw_pages, heights)
+    pages = drop_contents(pages)
+    pages, notes = split_footnotes(pages, body, heights)
+    pages = drop_charts(pages, body)
+    vocab = document_words(pages)
+    pages, table = read_grade_table(pages)
+    builder = DocumentBuilder(source=pdf.source.source(pages=len(pdf.pages)), with_boxes=True)
+    table_emitted = False
+    for block in lines_to_blocks(pages, body):
+        if not table_emitted and table and block.lines[0].top > table[0].top and block.lines[0].page == table[0].page:
+            _emit_table(builder, table)
+            table_emitted = True
+        builder.add_chars(block.kind, _block_chars(block, vocab), level=block.level, page=block.lines[0].page)
+    if table and not table_emitted:
+        _emit_table(builder, table)
+    return builder.build(page_labels=labels, notes=notes)
+
+
+def _emit_table(builder: DocumentBuilder, rows: list[TableRow]) -> None:
+    for r, row in enumerate(rows, start=1):
+        for cell in row.cells:
+            builder.add_chars("table_cell", ((ch, -1, row.page, box) for ch, box in cell), page=row.page, row=r)
+
+
+__all__ = ["PdfPage", "pages_to_document"]

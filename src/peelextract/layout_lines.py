@@ -1,0 +1,83 @@
+"""Characters of one PDF page → lines, with footnote markers (small raised digits) taken out.
+
+pdfium emits "\\r\\n" between lines and turns a line-end hyphen into U+FFFE with no line break after
+it; both end a line here (the hyphen stays as the line's last character for the layout to judge).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from peelextract.ingest.pdf import PdfPage
+from peelextract.models import BBox
+
+log = logging.getLogger(__name__)
+
+_BREAKS = frozenset("\r\n")
+_SOFT = frozenset("\ufffe\x02")
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    chars: list[tuple[str, BBox]]
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+
+
+def _make_line(page: int, idx: list[int], p: PdfPage) -> Line | None:
+    sizes = Counter(round(p.sizes[i], 1) for i in idx if not p.text[i].isspace())
+    if not sizes:
+        return None
+    size = sizes.most_common(1)[0][0]
+    base = max(p.boxes[4 * i + 3] for i in idx if abs(p.sizes[i] - size) < 0.2)
+    kept: list[tuple[str, BBox]] = []
+    for i in idx:
+        ch = p.text[i]
+        box = (p.boxes[4 * i], p.boxes[4 * i + 1], p.boxes[4 * i + 2], p.boxes[4 * i + 3])
+        # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline.
+        if ch.isdigit() and p.sizes[i] < size * 0.8 and box[3] < base - size * 0.15:
+            continue
+        kept.append((ch, box))
+    while kept and kept[-1][0].isspace():
+        kept.pop()
+    while kept and kept[0][0].isspace():
+        kept.pop(0)
+    if not kept:
+        return None
+    heavy = sum(1 for i in idx if p.weights[i] >= 600 and not p.text[i].isspace())
+    return Line(page=page, chars=kept, text="".join(c for c, _ in kept),
+                top=min(b[1] for _, b in kept), bottom=max(b[3] for _, b in kept),
+                x0=min(b[0] for _, b in kept), x1=max(b[2] for _, b in kept),
+                size=size, bold=heavy * 2 > sum(1 for c, _ in kept if not c.isspace()))
+
+
+def page_to_lines(p: PdfPage) -> list[Line]:
+    lines: list[Line] = []
+    current: list[int] = []
+    for i, ch in enumerate(p.text):
+        if ch in _BREAKS:
+            if current:
+                line = _make_line(p.number, current, p)
+                if line:
+                    lines.append(line)
+                current = []
+            continue
+        current.append(i)
+        if ch in _SOFT:
+            line = _make_line(p.number, current, p)
+            if line:
+                lines.append(line)
+            current = []
+    if current:
+        line = _make_line(p.number, current, p)
+        if line:
+            lines.append(line)
+    return lines
