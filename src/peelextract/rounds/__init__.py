@@ -1,15 +1,25 @@
 """Round and force detection, with the evidence for each decision.
 
-A round is decided by weighted clues found in the text: explicit titles ("PEEL 2021/22", "2023–25"),
-framework wording ("PEEL Assessment Framework 2021/22"), ordinal assessments ("HMIC's second
-assessment"), area names that only one round uses, and the grade scale ("adequate" exists only from
-2021/22). The clue list is written into the report so a reader can see why.
+A round is decided by weighted clues, each written into ``RoundDecision.clues`` so a reader can see why:
+
+- titles and framework names in the text ("PEEL 2021/22", "PEEL Assessment Framework 2023–2025",
+  "Cheshire 2017", "Dyfed-Powys PEEL 2018", "Thames Valley Police: Crime Data Integrity inspection 2017");
+- ordinal assessments ("HMICFRS’ fourth PEEL … assessment", "HMIC’s third PEEL assessment");
+- wording only one round uses (2021/22 and 2023–25 area names, 2018/19 questions, the CDI "Overall
+  judgment" / "graded inadequate" shape);
+- the grade scale ("adequate" as a grade exists only from 2021/22);
+- the file name ("cheshire_2021-22.txt", "peel-2018", "cdi-2019"), weaker than the text.
+
+Expected: one decision per document; None only when no clue at all is found (then the document is not a
+PEEL report). Banners about other programmes ("Proposed policing inspection programme and framework
+2025–29", "inspection programme for 2017/18") are not clues.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from pathlib import PurePath
 
 import regex
 
@@ -19,29 +29,70 @@ log = logging.getLogger(__name__)
 
 ROUNDS = ("2014", "2015", "2016", "2017", "2018/19", "2021/22", "2023-25", "cdi")
 FIVE_TIER_ROUNDS = frozenset({"2021/22", "2023-25"})
+_I, _M = regex.IGNORECASE, regex.MULTILINE
+_TITLE_WORDS = r"(?:[A-Z][\w’'-]*(?: of| and)? ){1,4}"
 
-_CLUES: tuple[tuple[str, str, int], ...] = (
-    (r"PEEL\s*(?:Assessment Framework\s*)?2021/22|PEEL 2021|2021/22 PEEL|peel-2021-22|\b2021/22\b", "2021/22", 4),
-    (r"PEEL\s*(?:Assessment Framework\s*)?2023[–-]25|PEEL 2023|2023[–-]25|peel-2023|2023[–-]24 PEEL", "2023-25", 4),
-    (r"PEEL\s*2018/19|\b2018/19\b|peel-2018", "2018/19", 4),
-    (r"\bPEEL[ -]2017\b|peel-2017|\b(?:[A-Z][\w-]+ )+2017$|fourth PEEL", "2017", 3),
-    (r"\bPEEL[ -]2016\b|peel-2016|\b(?:[A-Z][\w-]+ )+2016$|third PEEL|third assessment", "2016", 3),
-    (r"\bPEEL[ -]2015\b|peel-2015|\b(?:[A-Z][\w-]+ )+2015$|second assessment", "2015", 3),
-    (r"\bPEEL[ -]2014\b|peel-2014|first assessment|first PEEL", "2014", 3),
-    (r"Crime Data Integrity (?:re-)?inspection|crime-data-integrity|Crime data integrity inspection", "cdi", 5),
-    (r"police powers and public treatment|developing a positive workplace|leadership and force management", "2023-25", 2),
-    (r"engaging with and treating the public with fairness and respect|building, supporting and protecting the workforce|"
-     r"strategic planning, organisational management and value for money", "2021/22", 2),
+# (pattern, flags, round, weight). Titles are anchored to a line of their own (MULTILINE ^…$).
+_TEXT_CLUES: tuple[tuple[str, int, str, int], ...] = (
+    (r"PEEL (?:Assessment Framework )?2021/22|PEEL 2021[/–-]22|PEEL Assessments 2021/2022|2021[/–-]22 PEEL",
+     _I, "2021/22", 5),
+    (r"expanded our previous four-tier system of judgments to five tiers|"
+     r"particularly from good to adequate", _I, "2021/22", 4),
+    (r"PEEL (?:Assessment Framework )?2023[–-](?:20)?25|PEEL 2023|2023[–-]24 PEEL", _I, "2023-25", 5),
+    (rf"^{_TITLE_WORDS}(?:PEEL )?2018(?:/19)?$|\bPEEL 2018(?:/19)?\b|\bfifth PEEL\b", _M, "2018/19", 5),
+    (rf"^{_TITLE_WORDS}(?:PEEL )?2017$|\bPEEL[ -]2017\b|\bfourth PEEL\b", _M, "2017", 5),
+    (rf"^{_TITLE_WORDS}(?:PEEL )?2016$|\bPEEL[ -]2016\b|\bthird PEEL\b", _M, "2016", 5),
+    (rf"^{_TITLE_WORDS}(?:PEEL )?2015$|\bPEEL[ -]2015\b|\bsecond PEEL\b", _M, "2015", 5),
+    (rf"^{_TITLE_WORDS}(?:PEEL )?2014$|\bPEEL[ -]2014\b|\bfirst PEEL (?:assessment|inspection)s? of\b",
+     _M, "2014", 5),
+    (r"^.{0,80}Crime Data Integrity (?:re-)?inspection(?: \d{4})?$", _M, "cdi", 6),
+    (r"^Overall judgment\n+graded (?:outstanding|good|requires improvement|inadequate)$", _M | _I, "cdi", 3),
+    (r"police powers and public treatment|developing a positive workplace|leadership and force management",
+     _I, "2023-25", 2),
+    (r"engaging with and treating the public with fairness and respect|building, supporting and protecting the "
+     r"workforce|strategic planning, organisational management and value for money", _I, "2021/22", 2),
     (r"treating the workforce fairly|ethical and lawful workforce behaviour|operates efficiently and sustainably",
-     "2018/19", 2),
-    (r"keeping people safe and reducing crime", "2016", 1),
+     _I, "2018/19", 2),
 )
-_COMPILED = tuple((regex.compile(p, regex.IGNORECASE | regex.MULTILINE), r, w) for p, r, w in _CLUES)
-_ADEQUATE = regex.compile(r"\b(?:is|as|be|was) adequate\b|\badequate at\b", regex.IGNORECASE)
+_NAME_CLUES: tuple[tuple[str, str], ...] = (
+    (r"cdi|crime-data-integrity", "cdi"),
+    (r"2023-2[45]|2023-2025", "2023-25"),
+    (r"2021-22", "2021/22"),
+    (r"2018-19|peel-2018|_2018\b", "2018/19"),
+    (r"(?:peel-|_)2017\b", "2017"),
+    (r"(?:peel-|_)2016\b", "2016"),
+    (r"(?:peel-|_)2015\b", "2015"),
+    (r"(?:peel-|_)2014\b", "2014"),
+)
+_NAME_WEIGHT = 3
+_COMPILED = tuple((regex.compile(p, f), r, w) for p, f, r, w in _TEXT_CLUES)
+_NAME_COMPILED = tuple((regex.compile(p, _I), r) for p, r in _NAME_CLUES)
+_ADEQUATE = regex.compile(r"\b(?:is|as|be|was) adequate at\b|\bgraded (?:as )?adequate\b", _I)
+_HEAD = 60000
 
 
 def scale_for(round_: str) -> Scale:
     return "five-tier" if round_ in FIVE_TIER_ROUNDS else "four-tier"
+
+
+def round_clues(text: str, name: str = "") -> dict[str, list[tuple[str, int]]]:
+    """Every clue found, by round: (description, weight). Text clues read the first 60,000 characters."""
+    clues: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    haystack = text[:_HEAD]
+    for pattern, round_, weight in _COMPILED:
+        m = pattern.search(haystack)
+        if m:
+            clues[round_].append((f"{m.group(0).strip()!r} (+{weight})", weight))
+    if _ADEQUATE.search(haystack):
+        for r in sorted(FIVE_TIER_ROUNDS):
+            clues[r].append(("'adequate' used as a grade (+1)", 1))
+    stem = PurePath(name).name.lower()
+    for pattern, round_ in _NAME_COMPILED:
+        m = pattern.search(stem)
+        if m:
+            clues[round_].append((f"file name {stem!r} has {m.group(0)!r} (+{_NAME_WEIGHT})", _NAME_WEIGHT))
+            break
+    return clues
 
 
 def detect_round(text: str, name: str = "", override: str | None = None) -> RoundDecision | None:
@@ -50,19 +101,14 @@ def detect_round(text: str, name: str = "", override: str | None = None) -> Roun
         if override not in ROUNDS:
             raise ValueError(f"unknown round {override!r}; expected one of {', '.join(ROUNDS)}")
         return RoundDecision(round=override, scale=scale_for(override), overridden=True, clues=["--round override"])
-    scores: dict[str, int] = defaultdict(int)
-    clues: dict[str, list[str]] = defaultdict(list)
-    haystack = text[:60000]
-    for pattern, round_, weight in _COMPILED:
-        m = pattern.search(haystack)
-        if m:
-            scores[round_] += weight
-            clues[round_].append(f"{m.group(0)!r} (+{weight})")
-    if _ADEQUATE.search(haystack):
-        for r in FIVE_TIER_ROUNDS:
-            scores[r] += 1
-            clues[r].append("'adequate' used as a grade (+1)")
-    if not scores:
+    clues = round_clues(text, name)
+    if not clues:
         return None
-    best = max(sorted(scores), key=lambda r: scores[r])
-    return RoundDecision(round=best, scale=scale_for(best), clues=clues[best])
+    scores = {r: sum(w for _, w in found) for r, found in clues.items()}
+    best = max(ROUNDS, key=lambda r: (scores.get(r, 0), -ROUNDS.index(r)))
+    others = ", ".join(f"{r} {s}" for r, s in sorted(scores.items(), key=lambda kv: -kv[1]) if r != best)
+    evidence = [c for c, _ in clues[best]]
+    if others:
+        evidence.append(f"against: {others}")
+    log.debug("round %s (score %d) for %s; %s", best, scores[best], name, others or "no other round")
+    return RoundDecision(round=best, scale=scale_for(best), clues=evidence)
