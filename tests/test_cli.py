@@ -1,0 +1,62 @@
+"""The CLI as a whole command: exit codes, failures named on stderr, no partial output, byte-identical reruns."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SAMPLE_TXT
+
+CLI = [sys.executable, "-m", "peelextract.cli"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def test_extract_writes_json_and_txt_and_exits_0(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = run("extract", str(SAMPLE_TXT), "--out", str(out), "--no-dataset")
+    assert res.returncode == 0, res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["cleveland-police-2021-22.json", "cleveland-police-2021-22.txt"]
+
+
+def test_one_bad_input_exits_1_names_it_and_the_others_are_written(tmp_path: Path) -> None:
+    bad = tmp_path / "empty.pdf"
+    bad.write_bytes(b"")
+    notpeel = tmp_path / "minutes.txt"
+    notpeel.write_text("Minutes of the parish council meeting.\nThe hall roof was discussed.\n")
+    out = tmp_path / "out"
+    res = run("extract", str(bad), str(SAMPLE_TXT), str(notpeel), "--out", str(out), "--no-dataset")
+    assert res.returncode == 1
+    assert "empty.pdf" in res.stderr and "empty file" in res.stderr
+    assert "minutes.txt" in res.stderr and "not a PEEL report" in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["cleveland-police-2021-22.json", "cleveland-police-2021-22.txt"]
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("extract", str(SAMPLE_TXT)).returncode == 2  # --out missing
+    assert run("nonsense").returncode == 2
+    res = run("extract", str(SAMPLE_TXT), "--out", str(tmp_path), "--round", "1999")
+    assert res.returncode == 2 and "unknown round" in res.stderr
+
+
+def test_output_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "12345"):
+        out = tmp_path / f"out{seed}"
+        res = run("extract", str(SAMPLE_TXT), "--out", str(out), "--no-dataset", env={"PYTHONHASHSEED": seed})
+        assert res.returncode == 0, res.stderr
+        outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert outputs[0] == outputs[1]
+
+
+def test_extract_does_not_import_prefect(tmp_path: Path) -> None:
+    code = ("import sys; from peelextract.cli import main; "
+            f"rc = main(['extract', {str(SAMPLE_TXT)!r}, '--out', {str(tmp_path)!r}, '--no-dataset', '-q']); "
+            "print(rc, 'prefect' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.stdout.split() == ["0", "False"], res.stderr
