@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peelextract.document import normalise_char, normalise_text
-from peelextract.document import Document
+from peelextract.document import Document, normalise_char, normalise_text
 from peelextract.ingest import SourceBytes
 from peelextract.ingest.text import text_to_document
 

@@ -34,9 +34,9 @@ def test_format_is_detected_from_bytes_not_extension(data: bytes, name: str, fmt
 
 
 def test_empty_and_binary_inputs_are_errors_naming_the_file() -> None:
-    with pytest.raises(EmptyInputError, match="empty.txt"):
+    with pytest.raises(EmptyInputError, match=r"empty\.txt"):
         read_bytes(b"", "empty.txt")
-    with pytest.raises(UnsupportedFormatError, match="blob.bin.*binary"):
+    with pytest.raises(UnsupportedFormatError, match=r"blob\.bin.*binary"):
         read_bytes(b"\x00\x01\x02" * 10, "blob.bin")
 
 

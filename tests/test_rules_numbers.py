@@ -54,15 +54,16 @@ def cis(*lines: str) -> list[tuple[float, float, str, int | None]]:
 
 
 def test_ci_pairs_current_and_previous_each_with_its_own_interval() -> None:
-    sentence = ("We estimate that the force is recording 93.7 percent (with a confidence interval of +/- 4.2 percent) "
-                "of violent offences. This is an improvement compared with our previous 2021 inspection, where we found "
-                "that 84.2 percent (with a confidence interval of +/- 4.6 percent) of violent offences were recorded.")
+    sentence = ("We estimate that the force is recording 93.7 percent (with a confidence interval of +/- 4.2 "
+                "percent) of violent offences. This is an improvement compared with our previous 2021 inspection, "
+                "where we found that 84.2 percent (with a confidence interval of +/- 4.6 percent) of violent offences were recorded.")
     assert cis(sentence) == [(93.7, 4.2, "current", None), (84.2, 4.6, "previous", 2021)]
 
 
 @pytest.mark.parametrize(("sentence", "value", "ci"), [
     ("The force records 88.6 percent (± 1.8 percent) of crimes.", 88.6, 1.8),
-    ("This represents a recording rate of 80.4 per cent (with a confidence interval of +/- 1.75 per cent).", 80.4, 1.75),
+    ("This represents a recording rate of 80.4 per cent (with a confidence interval of +/- 1.75 per cent).",
+     80.4, 1.75),
     ("The rate was 91.2% (+/- 1.88%) overall.", 91.2, 1.88),
 ])
 def test_ci_variants(sentence: str, value: float, ci: float) -> None:
@@ -91,7 +92,8 @@ def test_rate_with_average_in_the_next_sentence() -> None:
         "The force identified 17,020 incidents, which equates to 29.9 incidents per 1,000 population. This is "
         "higher than the average across forces in England and Wales of 19.8 incidents per 1,000 population.",
         "Figure 3: Domestic abuse-related incidents per 1,000 population, for forces in England and Wales"))
-    assert [(r.value, r.unit, r.per, r.england_wales_average) for r in report.rates] == [(29.9, "incidents", 1000, 19.8)]
+    found = [(r.value, r.unit, r.per, r.england_wales_average) for r in report.rates]
+    assert found == [(29.9, "incidents", 1000, 19.8)]
     rate = report.rates[0]
     assert rate.average_evidence is not None and rate.average_evidence.text.startswith("19.8")
 

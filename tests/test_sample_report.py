@@ -79,7 +79,8 @@ def test_all_twelve_case_findings(sample: tuple[Report, Document]) -> None:
     assert [(c.x, c.y, c.polarity) for c in report.case_counts] == EXPECTED_CASES
     bracketed = next(c for c in report.case_counts if (c.x, c.y) == (89, 90))
     assert bracketed.qualifier == "nearly all"
-    assert {c.area for c in report.case_counts} == {"treatment-of-public", "responding-to-public", "investigating-crime"}
+    areas = {c.area for c in report.case_counts}
+    assert areas == {"treatment-of-public", "responding-to-public", "investigating-crime"}
 
 
 def test_all_eight_ci_percentages_paired_and_marked(sample: tuple[Report, Document]) -> None:
