@@ -56,7 +56,8 @@ def cis(*lines: str) -> list[tuple[float, float, str, int | None]]:
 def test_ci_pairs_current_and_previous_each_with_its_own_interval() -> None:
     sentence = ("We estimate that the force is recording 93.7 percent (with a confidence interval of +/- 4.2 "
                 "percent) of violent offences. This is an improvement compared with our previous 2021 inspection, "
-                "where we found that 84.2 percent (with a confidence interval of +/- 4.6 percent) of violent offences were recorded.")
+                "where we found that 84.2 percent (with a confidence interval of +/- 4.6 percent) of violent "
+                "offences were recorded.")
     assert cis(sentence) == [(93.7, 4.2, "current", None), (84.2, 4.6, "previous", 2021)]
 
 
