@@ -1,0 +1,31 @@
+"""``peelextract review OUT [--sources DIR]``: write the static review site into ``OUT/review/``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from peelextract.publish.review import build_site
+
+    out = Path(args.out)
+    if not out.is_dir():
+        raise ValueError(f"{out} is not a folder of extracted reports (run `peelextract extract --out {out}` first)")
+    sources = Path(args.sources) if args.sources else None
+    if sources is not None and not sources.is_dir():
+        raise ValueError(f"--sources {sources} is not a folder")
+    index = build_site(out, sources)
+    print(index)
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    r = sub.add_parser("review", help="write a static review site (OUT/review/index.html and a page per report)")
+    r.add_argument("out", metavar="OUT", help="folder with <report-id>.json and .txt from `peelextract extract`")
+    r.add_argument("--sources", metavar="DIR", default=None,
+                   help="folder holding the source PDFs (default: beside the JSON), for page images")
+    r.set_defaults(func=_review)

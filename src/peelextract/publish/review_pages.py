@@ -1,0 +1,139 @@
+"""Page images for PDF sources: render the pages that hold evidence and draw each value's boxes.
+
+Pages are rendered in grey with pypdfium2 at a modest scale and encoded as PNG here (zlib, no image
+library), so the same PDF always gives the same bytes. Boxes are in PDF points with a top-left origin
+(``PageBox``); they are drawn as absolutely positioned links over the image, placed in percent of the
+page size so they stay on their words at any display width.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import struct
+import zlib
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from peelextract.models import PageBox, Report
+from peelextract.publish.review_marks import KIND_NAMES, value_evidence
+
+log = logging.getLogger(__name__)
+
+RENDER_SCALE = 1.25  # 90 dpi: readable, and a page is ~100 KB of PNG
+
+
+@dataclass(frozen=True)
+class PageImage:
+    page: int
+    width_pt: float
+    height_pt: float
+    png: bytes
+
+
+@dataclass(frozen=True)
+class Box:
+    key: str
+    kind: str
+    title: str
+    box: PageBox
+
+
+def value_boxes(report: Report) -> list[Box]:
+    """Every evidence box of every value, keyed like the marks (``kind-index``)."""
+    boxes: list[Box] = []
+    for kind, index, ev in value_evidence(report):
+        if ev is None:
+            continue
+        pbs = ev.boxes or ([PageBox(page=ev.page, bbox=ev.bbox)] if ev.page and ev.bbox else [])
+        title = f"{KIND_NAMES[kind]} {index + 1}: {ev.text[:80]}"
+        boxes.extend(Box(f"{kind}-{index}", kind, title, pb) for pb in pbs)
+    return boxes
+
+
+def png_gray(width: int, height: int, stride: int, buf: bytes) -> bytes:
+    """A deterministic 8-bit greyscale PNG from a row-major buffer with ``stride`` bytes per row."""
+    rows = b"".join(b"\x00" + buf[y * stride : y * stride + width] for y in range(height))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def render_pages(pdf: Path, pages: set[int], scale: float = RENDER_SCALE) -> dict[int, PageImage]:
+    """Render the given 1-based pages of ``pdf``; pages beyond the end are skipped with a log line."""
+    import pypdfium2
+
+    out: dict[int, PageImage] = {}
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        for number in sorted(pages):
+            if not 1 <= number <= len(doc):
+                log.warning("%s has no page %d", pdf.name, number)
+                continue
+            page = doc[number - 1]
+            width, height = page.get_size()
+            bitmap = page.render(scale=scale, grayscale=True)
+            png = png_gray(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
+            out[number] = PageImage(number, float(width), float(height), png)
+    finally:
+        doc.close()
+    return out
+
+
+def _pct(v: float, total: float) -> str:
+    return f"{100.0 * v / total:.3f}%" if total > 0 else "0%"
+
+
+def box_html(b: Box, img: PageImage) -> str:
+    x0, top, x1, bottom = b.box.bbox
+    style = (f"left:{_pct(x0, img.width_pt)};top:{_pct(top, img.height_pt)};"
+             f"width:{_pct(max(x1 - x0, 1.0), img.width_pt)};height:{_pct(max(bottom - top, 1.0), img.height_pt)}")
+    return (f'<a class="box k-{b.kind}" data-kind="{b.kind}" data-key="{b.key}" href="#p-{b.key}" '
+            f'style="{style}" title="{escape(b.title)}"><span class="sr">{escape(b.title)}</span></a>')
+
+
+def page_figure(img: PageImage, boxes: list[Box]) -> str:
+    """A page image with its value boxes drawn over it."""
+    data = base64.b64encode(img.png).decode("ascii")
+    drawn = "".join(box_html(b, img) for b in boxes if b.box.page == img.page)
+    return (f'<figure class="page" id="page-{img.page}" data-page="{img.page}">'
+            f'<div class="page-img"><img src="data:image/png;base64,{data}" '
+            f'alt="Page {img.page} of the source PDF" width="{round(img.width_pt * RENDER_SCALE)}">{drawn}</div>'
+            f"<figcaption>Page {img.page}</figcaption></figure>")
+
+
+def pages_section(report: Report, pdf: Path | None) -> tuple[str, list[str]]:
+    """The "Source pages" section for a PDF report, and problems to show (missing or changed PDF)."""
+    boxes = value_boxes(report)
+    if report.report.source.format != "pdf" or not boxes:
+        return "", []
+    if pdf is None or not pdf.is_file():
+        return "", [f"source PDF {report.report.source.name} not found (give --sources DIR or put it beside "
+                    "the JSON); page images are omitted"]
+    problems: list[str] = []
+    if sha256_file(pdf) != report.report.source.sha256:
+        problems.append(f"{pdf.name} differs from the file that was extracted (sha256 mismatch); "
+                        "boxes may not sit on their words")
+    try:
+        images = render_pages(pdf, {b.box.page for b in boxes})
+    except Exception as exc:  # pypdfium2 raises its own PdfiumError (and OSError) on unreadable files
+        log.warning("review: cannot render %s: %s", pdf, exc)
+        return "", [*problems, f"cannot render {pdf.name}: {exc}; page images are omitted"]
+    figures = "".join(page_figure(images[n], boxes) for n in sorted(images))
+    html = (f'<section class="pages" id="pages" aria-label="Source pages"><h2>Source pages</h2>'
+            f'<p class="note">Pages of {escape(pdf.name)} that hold evidence; each box links to its value.</p>'
+            f"{figures}</section>")
+    return html, problems
