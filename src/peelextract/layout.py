@@ -99,7 +99,7 @@ def split_footnotes(pages: list[list[Line]], body: float, heights: list[float]) 
         in_note = False
         for line in lines:
             small = line.size < body * 0.9
-            starts = regex.match(r"^\s*\d{1,3}\s*\S", line.text) is not None
+            starts = regex.match(r"^\s*\d{1,3}\b", line.text) is not None
             if small and line.top > h * 0.55 and (starts or in_note):
                 if starts:
                     notes.append(line.text.strip())
@@ -125,15 +125,19 @@ def drop_charts(pages: list[list[Line]], body: float) -> list[list[Line]]:
     out: list[list[Line]] = []
     for lines in pages:
         keep: list[Line] = []
-        in_chart = False
+        caption: Line | None = None
         for line in lines:
             if _CAPTION.match(line.text.strip()):
                 keep.append(line)
-                in_chart = True
+                caption = line
                 continue
-            if in_chart and _chart_like(line, body) and not line.bold:
+            if caption is not None and line.bold == caption.bold and abs(line.size - caption.size) < 0.3 \
+                    and keep and keep[-1].page == line.page and line.top - keep[-1].bottom < line.size:
+                keep.append(line)  # the caption's second line
                 continue
-            in_chart = False
+            if caption is not None and _chart_like(line, body):
+                continue
+            caption = None
             keep.append(line)
         out.append(keep)
     return out

@@ -43,7 +43,7 @@ def _make_line(page: int, idx: list[int], p: PdfPage) -> Line | None:
         ch = p.text[i]
         box = (p.boxes[4 * i], p.boxes[4 * i + 1], p.boxes[4 * i + 2], p.boxes[4 * i + 3])
         # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline.
-        if ch.isdigit() and p.sizes[i] < size * 0.8 and box[3] < base - size * 0.15:
+        if ch.isdigit() and p.sizes[i] <= size * 0.85 and box[3] < base - size * 0.15:
             continue
         kept.append((ch, box))
     while kept and kept[-1][0].isspace():

@@ -26,6 +26,11 @@ _INTRO = regex.compile(
 
 
 def detect_force(doc: Document) -> tuple[str, Evidence] | None:
+    """The title's force ("An inspection of <Force>") when the opening names one, else the known force
+    named most often (chart labels name all 43 forces, so counts alone can mislead)."""
+    intro = _INTRO.search(doc.text[:5000])
+    if intro:
+        return intro.group("force"), doc.evidence(intro.start("force"), intro.end("force"))
     head = doc.text[:30000]
     counts: dict[str, list[int]] = {}
     for m in _KNOWN.finditer(head):
@@ -34,7 +39,4 @@ def detect_force(doc: Document) -> tuple[str, Evidence] | None:
         force = max(sorted(counts), key=lambda f: (len(counts[f]), -counts[f][0]))
         start = counts[force][0]
         return force, doc.evidence(start, start + len(force))
-    intro = _INTRO.search(head)
-    if intro:
-        return intro.group("force"), doc.evidence(intro.start("force"), intro.end("force"))
     return None
