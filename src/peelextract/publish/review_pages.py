@@ -30,6 +30,7 @@ class PageImage:
     page: int
     width_pt: float
     height_pt: float
+    width_px: int
     png: bytes
 
 
@@ -87,7 +88,7 @@ def render_pages(pdf: Path, pages: set[int], scale: float = RENDER_SCALE) -> dic
             width, height = page.get_size()
             bitmap = page.render(scale=scale, grayscale=True)
             png = png_gray(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
-            out[number] = PageImage(number, float(width), float(height), png)
+            out[number] = PageImage(number, float(width), float(height), bitmap.width, png)
     finally:
         doc.close()
     return out
@@ -111,7 +112,7 @@ def page_figure(img: PageImage, boxes: list[Box]) -> str:
     drawn = "".join(box_html(b, img) for b in boxes if b.box.page == img.page)
     return (f'<figure class="page" id="page-{img.page}" data-page="{img.page}">'
             f'<div class="page-img"><img src="data:image/png;base64,{data}" '
-            f'alt="Page {img.page} of the source PDF" width="{round(img.width_pt * RENDER_SCALE)}">{drawn}</div>'
+            f'alt="Page {img.page} of the source PDF" width="{img.width_px}">{drawn}</div>'
             f"<figcaption>Page {img.page}</figcaption></figure>")
 
 
