@@ -198,15 +198,25 @@ def document_words(pages: list[list[Line]]) -> tuple[set[str], set[str]]:
     return words, compounds
 
 
+# Prefixes that British English hyphenates ("anti-social", "co-ordinate", "evidence-led"): a line-end
+# hyphen after one of them is kept even when the closed form also occurs ("antisocial").
+_COMPOUND_HEADS = frozenset({"anti", "non", "co", "cross", "multi", "self", "well", "ex", "evidence", "body",
+                             "semi", "cyber", "ill", "victim", "abuse", "crime", "force", "intelligence", "risk"})
+
+
 def _join_hyphen(left: str, right: str, vocab: tuple[set[str], set[str]]) -> bool:
-    """True when a line-end hyphen between ``left`` and ``right`` is a hyphenation break, not a real hyphen."""
+    """True when a line-end hyphen between ``left`` and ``right`` is a hyphenation break, not a real hyphen:
+    the joined word occurs elsewhere in the document, the hyphenated form does not, and the left part is
+    not a prefix that is usually hyphenated."""
     words, compounds = vocab
     head = regex.search(r"[A-Za-z]+$", left.rstrip(_HYPHENS))
     tail = regex.match(r"[A-Za-z]+", right)
     if head is None or tail is None:
         return False
     joined, hyphenated = (head.group(0) + tail.group(0)).lower(), f"{head.group(0)}-{tail.group(0)}".lower()
-    return hyphenated not in compounds and joined in words
+    if hyphenated in compounds or head.group(0).lower() in _COMPOUND_HEADS:
+        return False
+    return joined in words
 
 
 def _block_chars(block: _Block, vocab: tuple[set[str], set[str]]) -> Iterator[tuple[str, int, int, BBox | None]]:

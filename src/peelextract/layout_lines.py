@@ -39,8 +39,10 @@ def _make_line(page: int, idx: list[int], p: PdfPage) -> Line | None:
     size = sizes.most_common(1)[0][0]
     base = max(p.boxes[4 * i + 3] for i in idx if abs(p.sizes[i] - size) < 0.2)
     kept: list[tuple[str, BBox]] = []
-    for i in idx:
+    for pos, i in enumerate(idx):
         ch = p.text[i]
+        if ch in _SOFT and pos < len(idx) - 1:
+            ch = "-"  # a hyphen inside a line (U+2011 in the source), not a line-end break
         box = (p.boxes[4 * i], p.boxes[4 * i + 1], p.boxes[4 * i + 2], p.boxes[4 * i + 3])
         # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline.
         if ch.isdigit() and p.sizes[i] <= size * 0.85 and box[3] < base - size * 0.15:
@@ -59,6 +61,18 @@ def _make_line(page: int, idx: list[int], p: PdfPage) -> Line | None:
                 size=size, bold=heavy * 2 > sum(1 for c, _ in kept if not c.isspace()))
 
 
+def _breaks_line(p: PdfPage, i: int) -> bool:
+    """pdfium's U+FFFE ends a line only when the next character sits lower; mid-line it stands for a
+    non-breaking hyphen (U+2011) of the source."""
+    n = len(p.text)
+    j = i + 1
+    while j < n and p.text[j] in _BREAKS:
+        j += 1
+    if j >= n:
+        return True
+    return p.boxes[4 * j + 1] - p.boxes[4 * i + 1] > p.sizes[i] * 0.5
+
+
 def page_to_lines(p: PdfPage) -> list[Line]:
     lines: list[Line] = []
     current: list[int] = []
@@ -71,7 +85,7 @@ def page_to_lines(p: PdfPage) -> list[Line]:
                 current = []
             continue
         current.append(i)
-        if ch in _SOFT:
+        if ch in _SOFT and _breaks_line(p, i):
             line = _make_line(p.number, current, p)
             if line:
                 lines.append(line)
