@@ -1,25 +1,34 @@
 """Judgment sentence families: find "<subject> <grade> at <activity>" shapes in one sentence.
 
-Each family is one pattern; each states the sentences it targets. A sentence may hold several
-judgments (2017 efficiency sub-judgments joined by ";"), so every family is applied with ``finditer``.
-Non-grades ("not yet graded", "To be graded", grade definitions, "has a good understanding of",
-press-style counts "was awarded no outstanding grades") never match: each family needs a subject and a
-grade verb phrase ("is good at", "requires improvement in", "… is good.") in a judgment position.
+Each family is one pattern and states the sentences it targets and how many judgments one sentence gives.
+A sentence may hold several judgments (2017 efficiency sub-judgments joined by ";", 2014 "it requires
+improvement in A, and it requires improvement in B"), so every family is applied with ``finditer`` and an
+activity phrase stops at the next clause that starts a new judgment.
+
+Non-grades never match: "not yet graded" / "To be graded" (no grade word), grade definitions ("Good – The
+force has demonstrated …": no subject), "has a good understanding of" / "makes good use of" (no grade verb
+phrase), press-style counts "was awarded no outstanding grades" (no "is … at"), "treats the public and its
+workforce fairly" (no grade word). Each family needs a subject and a grade verb phrase in a judgment position;
+whether an activity phrase names a graded area is decided by the caller (``extract.grades``).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import regex
 
 from peelextract.models import GradeName
 
+log = logging.getLogger(__name__)
+
 GRADE_WORD = r"outstanding|good|adequate|inadequate"
 _RI = r"requires? improvement|required improvement|continues to require improvement|requiring improvement"
 _DISPLAY: dict[str, GradeName] = {
     "outstanding": "Outstanding", "good": "Good", "adequate": "Adequate", "inadequate": "Inadequate",
 }
+_YEAR_IN_SENTENCE = regex.compile(r"\bin (?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE)
 
 
 def display_grade(word: str) -> GradeName | None:
@@ -31,7 +40,8 @@ def display_grade(word: str) -> GradeName | None:
 
 @dataclass(frozen=True)
 class Judgment:
-    """One judgment found in a sentence; offsets relative to the sentence."""
+    """One judgment found in a sentence; offsets relative to the sentence. ``phrase`` is the activity (may be
+    empty for families that name no activity, e.g. "… when the force was judged as requiring improvement")."""
 
     grade: GradeName
     phrase: str
@@ -42,72 +52,119 @@ class Judgment:
     last_year: bool = False
 
 
-def _subject(force: str) -> str:
+def subject_pattern(force: str) -> str:
+    """The ways a report names the force it is about: full name, short name, "the force", "it"."""
     short = regex.sub(r"\s+(?:Police Service|Police|Constabulary)$", "", force)
     names = sorted({regex.escape(force), regex.escape(short) + r"(?: Police| Constabulary)?"}, key=len, reverse=True)
     return rf"(?:{'|'.join(names)}|the force|the constabulary|this force|it)"
 
 
+def _phrase(subj: str) -> str:
+    """An activity phrase: up to the sentence end, ";", ":" or a clause that starts the next judgment."""
+    return (rf"(?P<phrase>[^.;:]{{3,160}}?)(?=\s*(?:[.;:]|$|,? and (?:{subj}) (?:is|was|requires?)\b|"
+            rf",? (?:but|and) (?:is|was|requires?)\b|,? (?:but|although|while|whereas|however)\b|"
+            rf", and (?:it|the force|the constabulary) is one of\b))")
+
+
 def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
-    subj = _subject(force)
+    subj = subject_pattern(force)
     grade = rf"(?P<grade>{GRADE_WORD})"
     ri = rf"(?P<ri>{_RI})"
+    phrase = _phrase(subj)
     flags = regex.IGNORECASE
     return [
         # "The extent to which Cheshire Constabulary is effective at keeping people safe and reducing crime is good."
-        # "… reducing crime: requires improvement."  "… is requires improvement."  "… is: good."
-        # "the extent to which the force operates efficiently and sustainably is good."
+        # "… reducing crime: requires improvement."  "… is requires improvement."  "… is: good."  "… crime requires
+        # improvement." (no "is"); "the extent to which the force operates efficiently and sustainably is good."
+        # One judgment per sentence (the pillar).
         ("extent", regex.compile(
             rf"\bthe extent to which (?:{subj}) (?P<phrase>[^.:;]{{3,160}}?)(?:\s+is)?\s*:?\s+"
             rf"(?:is\s+)?(?:{grade}|{ri})\s*(?:\.|$)", flags)),
+        # 2014: "the efficiency with which the force carries out its responsibilities is good;" One per sentence.
+        ("with-which", regex.compile(
+            rf"\bthe (?P<phrase>efficiency|effectiveness|legitimacy) with which (?:{subj}) [^.;:]{{3,160}}? "
+            rf"(?:is|was) (?:{grade}|{ri})\b", flags)),
         # "Dyfed-Powys Police has been assessed as outstanding in respect of the efficiency with which …"
-        # "is judged to be good in …", "is judged to require improvement in …",
-        # "it is assessed to require improvement for its use of resources"
+        # "has been assessed as requires improvement in respect of …", "is judged to be good in …",
+        # "is judged to require improvement in …", "it is assessed to require improvement for its use of resources"
+        # One per clause.
         ("assessed", regex.compile(
-            rf"\b(?:{subj}) (?:has been|is|was|have been) (?:assessed|judged) (?:as |to be )?(?:{grade}|to {ri}|"
-            rf"(?P<ri2>to require improvement))\s+(?:in respect of|in|at|for|with)\s+(?P<phrase>[^.;]{{3,160}})",
-            flags)),
-        # "The force's understanding of demand is judged to be good;" "its planning for future demand is judged
-        # to require improvement."
+            rf"\b(?:{subj}) (?:has been|is|was|have been) (?:assessed|judged) (?:as |to be )?(?:{grade}|{ri}|"
+            rf"(?P<ri2>to require improvement))\s+(?:in respect of|in|at|for|with)\s+{phrase}", flags)),
+        # "the force has developed its understanding of demand, which is now outstanding" One per sentence.
+        ("which-is", regex.compile(
+            rf"\bits (?P<phrase>understanding of demand|use of resources|planning for the future)[^.;,]{{0,40}}, "
+            rf"which is (?:now |also |still )?{grade}\b", flags)),
+        # "The force's understanding of demand is judged to be good;" "its planning for the future is also good;"
+        # "but its use of resources to manage demand still requires improvement." "The constabulary's approach to
+        # preventing crime remains good." One per clause (three in the 2017 efficiency sentences).
         ("possessive", regex.compile(
-            rf"\b(?:the force's|the constabulary's|its) (?P<phrase>understanding of demand|use of resources[^;.]{{0,60}}?|"
-            rf"planning for future demand) is (?:judged|assessed) to (?:be {grade}|(?P<ri2>require improvement))", flags)),
+            rf"\b(?:the force's|the constabulary's|its|{subj}'s) (?:approach to )?(?P<phrase>[a-z][a-z -]{{2,80}}?)"
+            rf" (?:is|remains|has been)(?: also| now| still)? (?:judged |assessed )?(?:to be |as )?"
+            rf"(?:{grade}|(?P<ri2>to require improvement))\b(?! (?:at|in|for)\b)"
+            rf"|\b(?:the force's|the constabulary's|its|{subj}'s) (?:approach to )?(?P<phrase>[a-z][a-z -]{{2,80}}?)"
+            rf" (?:still |continues to )?(?P<ri>requires improvement)\b", flags)),
         # "In 2017, we judged the constabulary to be good at treating the public fairly."
-        # "… when we judged the constabulary to be good in respect of effectiveness."
+        # "In 2017 we judged the force as good at investigating crime."  "… when we judged the constabulary to be
+        # good in respect of effectiveness." One per sentence; year from the sentence, "last year" = round - 1.
         ("carried", regex.compile(
             rf"\b(?:in (?P<year>(?:19|20)\d\d),? |(?P<lastyear>last year),? )?(?:when )?we judged (?:{subj}) "
             rf"(?:to be |as (?:being )?)(?:{grade}|(?P<ri2>requiring improvement))\s+(?:in respect of|at|in|for)\s+"
-            rf"(?P<phrase>[^.;]{{3,160}})", flags)),
+            rf"{phrase}", flags)),
+        # "This is an improvement on the overall judgment last year, when the force was judged as requiring
+        # improvement."  "In last year's inspection, Thames Valley was also judged to be good."  No activity:
+        # the area is the one the paragraph is about. One per sentence.
+        ("carried-bare", regex.compile(
+            rf"\b(?:(?P<lastyear>last year)(?:'s (?:inspection|assessment))?|in (?P<year>(?:19|20)\d\d)),? "
+            rf"(?:when )?(?:{subj}) (?:was|were) (?:also )?(?:judged|assessed|graded) (?:as |to be )?"
+            rf"(?:{grade}|(?P<ri2>requiring improvement|to require improvement))(?P<phrase>)\s*(?:\.|$)", flags)),
+        # CDI: "As a result, we gave Thames Valley Police an overall judgment of inadequate."  "As a result, Greater
+        # Manchester Police was given an overall judgment of inadequate." One per sentence (crime data integrity).
+        ("overall", regex.compile(
+            rf"\b(?:gave (?:{subj})|(?:{subj}) (?:was|has been) given) an overall (?:graded )?judgment of "
+            rf"(?:{grade}|{ri})(?P<phrase>)\b", flags)),
+        # "it is one of only four forces in England and Wales to be judged outstanding in how it deals with
+        # organised crime." One per sentence.
+        ("one-of", regex.compile(
+            rf"\bone of (?:only )?\w+ forces[^.;]{{0,60}}? to be (?:judged|graded|assessed) (?:as )?(?:{grade}|{ri})"
+            rf"\s+(?:at|in|for)\s+{phrase}", flags)),
         # "Cleveland Police requires improvement at investigating crime."  "<Force> is adequate at …"
-        # "Northshire Police requires improvement in how it protects vulnerable people."
+        # "Northshire Police requires improvement in how it protects vulnerable people."  "However, it requires
+        # improvement in A, and it requires improvement in B." (two)  "The force is good at preventing and
+        # investigating crime." (one here; the caller splits the two activities). One per clause.
         ("at", regex.compile(
-            rf"\b(?:{subj}) (?:(?:is|was|remains|continues to be|has been|is now) {grade}|{ri})\s+(?:at|in)\s+"
-            rf"(?P<phrase>[^.;]{{3,160}})", flags)),
+            rf"\b(?:{subj}) (?:(?:is|was|remains|continues to be|has been|is now|is also) {grade}|{ri})\s+(?:at|in)\s+"
+            rf"{phrase}", flags)),
     ]
 
 
 _CACHE: dict[str, list[tuple[str, regex.Pattern[str]]]] = {}
-_YEAR_IN_SENTENCE = regex.compile(r"\bin (?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE)
+
+
+def _overlaps(found: list[Judgment], start: int, end: int) -> bool:
+    return any(j.start <= start < j.end or start <= j.start < end for j in found)
 
 
 def find_judgments(sentence: str, force: str) -> list[Judgment]:
-    """Every judgment in one sentence, earliest first, no two overlapping."""
+    """Every judgment in one sentence, earliest first, no two overlapping (earlier families win)."""
     families = _CACHE.get(force)
     if families is None:
         families = _CACHE[force] = _families(force)
     found: list[Judgment] = []
     for name, pattern in families:
         for m in pattern.finditer(sentence):
-            word = m.group("grade") or (m.groupdict().get("ri") or "") or (m.groupdict().get("ri2") or "")
+            groups = m.groupdict()
+            word = groups.get("grade") or groups.get("ri") or groups.get("ri2") or ""
             grade = display_grade(word)
-            if grade is None or any(j.start <= m.start() < j.end or m.start() <= j.start < m.end() for j in found):
+            if grade is None or _overlaps(found, m.start(), m.end()):
                 continue
-            year = m.groupdict().get("year")
-            last_year = bool(m.groupdict().get("lastyear"))
+            year = groups.get("year")
+            last_year = bool(groups.get("lastyear"))
             if name == "carried" and year is None and not last_year:
                 ym = _YEAR_IN_SENTENCE.search(sentence)
                 year = ym.group("year") if ym else None
                 last_year = year is None
-            found.append(Judgment(grade=grade, phrase=m.group("phrase").strip(), start=m.start(), end=m.end(),
-                                  family=name, year=int(year) if year else None, last_year=last_year))
+            phrase = (groups.get("phrase") or "").strip(" ,")
+            found.append(Judgment(grade=grade, phrase=phrase, start=m.start(), end=m.end(), family=name,
+                                  year=int(year) if year else None, last_year=last_year))
     return sorted(found, key=lambda j: j.start)
