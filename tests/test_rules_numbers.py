@@ -105,3 +105,13 @@ def test_back_matter_numbers_are_not_findings() -> None:
         "About the data", "Typically, 32% of forces will be above these lines. In 3 of 4 cases data was missing."))
     assert [(c.x, c.y) for c in report.case_counts] == [(5, 6)]
     assert report.percentages == []
+
+
+def test_no_further_action_is_a_decision_not_a_shortfall() -> None:
+    assert cases("In 14 of 18 records we reviewed, the force had recorded why it took no further action.") == [
+        (14, 18, "success")]
+
+
+def test_previous_value_named_after_it() -> None:
+    sentence = ("This is an improvement on the 84.3 per cent (± 2.1 per cent) we found in our 2016 inspection.")
+    assert cis(sentence) == [(84.3, 2.1, "previous", 2016)]

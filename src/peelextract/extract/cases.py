@@ -45,9 +45,13 @@ _QUALIFIER = regex.compile(
 )
 
 
+# Negative words that describe a decision, not a shortfall ("recorded why it took no further action").
+_NOT_A_SHORTFALL = regex.compile(r"\bno further action\b|\bnot to (?:prosecute|charge|proceed)\b", regex.IGNORECASE)
+
+
 def _polarity(text: str) -> Polarity:
     """Failure when the clause that follows the count says the cases fell short."""
-    return "failure" if _FAILURE.search(text) else "success"
+    return "failure" if _FAILURE.search(_NOT_A_SHORTFALL.sub("", text)) else "success"
 
 
 def _qualifier(before: str) -> str | None:

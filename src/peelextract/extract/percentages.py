@@ -6,7 +6,8 @@ CI targets (expected: two per comparison sentence, each paired with its own inte
      +/- 2.6 percent) of all reported crimes were recorded."
     "88.6 percent (± 1.8 percent)"   "80.4 per cent (with a confidence interval of +/- 1.75 per cent)"
 A value is ``previous`` when its own clause looks back ("our previous 2021 inspection, where we found",
-"records from 2019", "last inspection"), else ``current``.
+"records from 2019", "last inspection") or the words right after it say where it was found ("84.3 per
+cent (± 2.1 per cent) we found in our 2016 inspection"), else ``current``.
 
 Other percentages: "only 23 percent of these were filled", "(46 percent)", "32%". Expected: every
 percentage not already part of a CI match, outside back matter (methodology numbers are not findings).
@@ -34,12 +35,20 @@ _LOOK_BACK = regex.compile(
     r"\b(?:previous|last|earlier|prior|before|compared (?:with|to)|(?:in|from|of) (?:19|20)\d\d\b)", regex.IGNORECASE
 )
 _YEAR = regex.compile(r"\b((?:19|20)\d\d)\b")
+_FOUND_BEFORE = regex.compile(
+    r"^[^.;]{0,40}?\b(?:we )?(?:found|recorded|estimated|reported) (?:in|during|at) (?:our|the) "
+    r"(?P<when>previous|last|earlier|prior|(?:19|20)\d\d)\b", regex.IGNORECASE)
 
 
-def _period(clause: str) -> tuple[Period, int | None]:
-    """Previous when the words between the sentence start (or the last CI) and the value look back."""
+def _period(clause: str, after: str) -> tuple[Period, int | None]:
+    """Previous when the words between the sentence start (or the last CI) and the value look back, or the
+    words right after the value say it was found in an earlier inspection."""
     if _LOOK_BACK.search(clause):
         years = _YEAR.findall(clause)
+        return "previous", int(years[-1]) if years else None
+    found = _FOUND_BEFORE.search(after)
+    if found:
+        years = _YEAR.findall(found.group(0))
         return "previous", int(years[-1]) if years else None
     return "current", None
 
@@ -55,10 +64,10 @@ def extract_ci_percentages(ctx: Context) -> list[CIPercentage]:
         for m in CI.finditer(sentence):
             value, ci = float(m.group("value")), float(m.group("ci"))
             start, end = s_start + m.start(), s_start + m.end()
-            period, year = _period(sentence[prev_end : m.start()])
+            period, year = _period(sentence[prev_end : m.start()], sentence[m.end() :])
             prev_end = m.end()
             lower, upper = round(value - ci, 4), round(value + ci, 4)
-            if not (0 <= value <= 100 and 0 <= lower and upper <= 100):
+            if not (0 <= value <= 100 and lower >= 0 and upper <= 100):
                 ctx.warn("ci_out_of_range", f"{value} ± {ci} gives [{lower}, {upper}]; expected within 0-100",
                          start, end)
                 continue
