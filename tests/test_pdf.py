@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pdfplumber
@@ -18,11 +18,12 @@ from peelextract.validate import _evidences
 from tests.conftest import REPORTS
 
 PDFS = sorted(REPORTS.glob("*.pdf"))
-HEADERS = ("PEEL 2021/22 – Cleveland Police", "PEEL 2018/19 – Northshire Police", "PEEL 2023–25 – Southvale Constabulary")
+HEADERS = ("PEEL 2021/22 – Cleveland Police", "PEEL 2018/19 – Northshire Police",
+           "PEEL 2023–25 – Southvale Constabulary")
 CHART_LABEL = regex.compile("(?:" + "|".join(regex.escape(f) for f in FORCES) + r") \d+\.\d")
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(path: Path) -> tuple[Report, Document]:
     return path_to_report(path)
 
@@ -63,7 +64,7 @@ def _squash(text: str) -> str:
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.stem)
 def test_each_evidence_is_found_in_its_page_box(path: Path) -> None:
-    report, doc = extracted(path)
+    report, _ = extracted(path)
     evidences = [(w, ev) for w, ev in _evidences(report) if ".table" not in w]
     assert len(evidences) >= 30
     with pdfplumber.open(path) as pdf:
