@@ -366,7 +366,8 @@ def _upsert_db(db: Path, reports: Sequence[Report]) -> None:
             _create_views(con)
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # COMMIT itself may have failed and ended the transaction
+                con.execute("ROLLBACK")
             raise PublishError(str(db), f"cannot update reports {', '.join(ids)}: {exc}") from exc
         con.execute("CHECKPOINT")
     finally:
