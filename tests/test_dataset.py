@@ -266,6 +266,22 @@ def test_republishing_one_report_changes_only_its_rows(tmp_path: Path, sample: t
     assert wide[SAMPLE_ID]["investigating-crime"] == "Requires improvement"
 
 
+def test_a_failed_upsert_leaves_the_database_as_it_was(three: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from peelextract.errors import PublishError
+    from peelextract.publish import dataset
+
+    before_db, before_bytes = all_db_contents(three), export_bytes(three)
+
+    def fail(*_: object) -> None:
+        raise duckdb.ConversionException("injected failure after the DELETE")
+
+    monkeypatch.setattr(dataset, "_insert", fail)
+    with pytest.raises(PublishError, match="injected"):
+        publish_reports(three, [read_report_json(three / f"{SAMPLE_ID}.json")])
+    assert all_db_contents(three) == before_db
+    assert export_bytes(three) == before_bytes
+
+
 def test_publish_without_a_database_builds_from_the_files(one: Path, sample: tuple[Report, Document]) -> None:
     (one / "peel.duckdb").unlink()
     publish_reports(one, [variant(sample[0], "Eastshire Police", "2021/22")])
