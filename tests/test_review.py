@@ -297,6 +297,24 @@ def test_pdf_source_gets_page_image_with_the_value_box(tmp_path: Path, sample: t
     assert "not found" in html and "data:image/png" not in html
 
 
+@pytest.mark.skipif(not SAMPLE_PDF.exists(), reason="fixtures/reports/*.pdf not generated yet")
+def test_extracted_pdf_has_a_box_for_every_boxed_value(tmp_path: Path) -> None:
+    pytest.importorskip("peelextract.ingest.pdf", reason="the PDF reader has not landed yet")
+    report, doc = path_to_report(SAMPLE_PDF)
+    write_report(report, doc, tmp_path)
+    build_site(tmp_path, sources=SAMPLE_PDF.parent)
+    page = tmp_path / "review" / f"{report.report.id}.html"
+    html = page.read_text("utf-8")
+    boxed = [(f"{k}-{i}", ev) for k, i, ev in value_evidence(report) if ev is not None and ev.boxes]
+    assert len(boxed) >= 20
+    for key, ev in boxed:
+        assert html.count(f'data-key="{key}" href="#p-{key}" style=') == len(ev.boxes), key
+        for pb in ev.boxes:
+            assert f'<figure class="page" id="page-{pb.page}"' in html
+    tree = parse(page)
+    assert all(tree.mark_text[f"v-{key}"] == ev.text for key, ev in boxed)
+
+
 def test_cli_review_writes_the_site(tmp_path: Path, sample: tuple[Report, str],
                                     capsys: pytest.CaptureFixture[str]) -> None:
     report, text = sample
