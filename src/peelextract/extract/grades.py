@@ -61,7 +61,10 @@ _UNGRADED = regex.compile(r"\b(?:don't|do not|doesn't) make (?:a )?graded judgme
                           r"\bnot graded\b", regex.IGNORECASE)
 GRADED_COUNT = regex.compile(rf"\bgraded judgments? (?:in|for) (?P<n>{NUMBER}) of (?:these|the) (?P<m>{NUMBER})\b",
                              regex.IGNORECASE)
-_CHANGED = regex.compile(r"changed from '?(?P<from>[a-z ]+?)'? to '?(?P<to>[a-z ]+?)'?(?:\s|\.|,|$)", regex.IGNORECASE)
+_GRADE_ALT = r"requires improvement|outstanding|good|adequate|inadequate"
+# "On 1 June 2022 the grade for this area was changed from 'adequate' to 'requires improvement'."
+_CHANGED = regex.compile(rf"changed from [\"']?(?P<from>{_GRADE_ALT})[\"']? to [\"']?(?P<to>{_GRADE_ALT})\b",
+                         regex.IGNORECASE)
 # "This judgment has been carried over from our last inspection in 2017/18."  "… and our judgment from the 2017
 # legitimacy inspection has been carried over."
 _CARRIED_NOTE = regex.compile(r"\bjudg(?:e)?ments?\b[^.]{0,80}?\b(?:has|have) been carried (?:over|forward)\b",

@@ -7,7 +7,8 @@ activity phrase stops at the next clause that starts a new judgment.
 
 Non-grades never match: "not yet graded" / "To be graded" (no grade word), grade definitions ("Good – The
 force has demonstrated …": no subject), "has a good understanding of" / "makes good use of" (no grade verb
-phrase), press-style counts "was awarded no outstanding grades" (no "is … at"), "treats the public and its
+phrase), press-style counts "was awarded no outstanding grades" (no "is … at") and "was outstanding in one area, good
+in two areas" (a count is not an activity), "treats the public and its
 workforce fairly" (no grade word). Each family needs a subject and a grade verb phrase in a judgment position;
 whether an activity phrase names a graded area is decided by the caller (``extract.grades``).
 """
@@ -28,6 +29,9 @@ _RI = r"requires? improvement|required improvement|continues to require improvem
 _DISPLAY: dict[str, GradeName] = {
     "outstanding": "Outstanding", "good": "Good", "adequate": "Adequate", "inadequate": "Inadequate",
 }
+# "was outstanding in one area, good in two areas": a press-style count, not an activity.
+_NOT_A_COUNT = (r"(?!(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+|all|most|some|no|any) "
+                r"(?:of (?:the|its|these) )?(?:\w+ )?(?:areas?|questions?|pillars?)\b)")
 _YEAR_IN_SENTENCE = regex.compile(r"\bin (?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE)
 
 
@@ -134,7 +138,7 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
         # investigating crime." (one here; the caller splits the two activities). One per clause.
         ("at", regex.compile(
             rf"\b(?:{subj}) (?:(?:is|was|remains|continues to be|has been|is now|is also) {grade}|{ri})\s+(?:at|in)\s+"
-            rf"{phrase}", flags)),
+            rf"{_NOT_A_COUNT}{phrase}", flags)),
     ]
 
 
