@@ -1,0 +1,212 @@
+"""``ingest_reports(source, out_dir)``: discover → (fetch → extract → validate → publish) per report → summary.
+
+One coarse task per report, submitted in parallel on the task runner named by
+``PEELEXTRACT_TASK_RUNNER`` (threads | processes | dask; ``PEELEXTRACT_WORKERS`` sizes it,
+``PEELEXTRACT_DASK_ADDRESS`` joins an existing Dask cluster). Idempotence comes from the cache in
+``OUT/.state`` (content sha256 + extractor version), not from Prefect's input hashing, so tasks use
+``NO_CACHE``. A bad report is quarantined and the batch goes on; the run is Failed only when every
+report failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, as_completed
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+from peelextract.errors import PeelError
+from peelextract.orchestrate.cache import extractor_version
+from peelextract.orchestrate.quarantine import quarantine
+from peelextract.orchestrate.sources import SourceItem
+from peelextract.orchestrate.summary import RunSummary, publish_outputs
+from peelextract.orchestrate.work import ItemResult, discover, process_item
+
+log = logging.getLogger(__name__)
+
+RUNNER_ENV = "PEELEXTRACT_TASK_RUNNER"
+
+
+class IngestFailed(PeelError):
+    """Every report of the batch failed: nothing could be done."""
+
+    code = "ingest_failed"
+
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__(summary.source, f"every input failed: {summary.line()}")
+        self.summary = summary
+
+
+def task_runner_from_env() -> TaskRunner[Any]:
+    kind = os.environ.get(RUNNER_ENV, "threads").strip().lower()
+    workers = int(os.environ.get("PEELEXTRACT_WORKERS", "0")) or None
+    if kind == "threads":
+        return ThreadPoolTaskRunner(max_workers=workers or 8)
+    if kind == "processes":
+        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count() or 2)
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner  # type: ignore[attr-defined]
+
+        address = os.environ.get("PEELEXTRACT_DASK_ADDRESS")
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    raise ValueError(f"{RUNNER_ENV} must be threads, processes or dask; found {kind!r}")
+
+
+@task(name="discover-reports", cache_policy=NO_CACHE)
+def discover_task(source: str) -> list[SourceItem]:
+    return discover(source)
+
+
+@task(name="ingest-report", cache_policy=NO_CACHE, task_run_name="ingest {item.name}")
+def ingest_report(item: SourceItem, out_dir: str, use_cache: bool = True) -> ItemResult:
+    return process_item(item, Path(out_dir), use_cache=use_cache)
+
+
+@task(name="publish-outputs", cache_policy=NO_CACHE)
+def publish_task(summary: RunSummary) -> RunSummary:
+    publish_outputs(summary)
+    return summary
+
+
+@flow(name="ingest-reports", task_runner=task_runner_from_env())
+def ingest_reports(source: str, out_dir: str, use_cache: bool = True) -> RunSummary:
+    """Ingest every report of ``source`` (inbox folder or listing URL) into ``out_dir``."""
+    started = time.perf_counter()
+    logger = get_run_logger()
+    items = discover_task(source)
+    logger.info("%s: %d inputs, extractor %s", source, len(items), extractor_version())
+    progress_id = create_progress_artifact(progress=0.0, key="peel-ingest-progress",
+                                           description=f"Ingesting {len(items)} inputs from {source}")
+    futures = {ingest_report.submit(item, out_dir, use_cache): item for item in items}
+    results = _collect(futures, out_dir, progress_id)
+    order = {item.name: i for i, item in enumerate(items)}
+    summary = RunSummary(source=source, out_dir=out_dir, results=sorted(results, key=lambda r: order[r.name]))
+    summary = publish_task(summary)
+    summary.seconds = time.perf_counter() - started
+    _artifacts(summary)
+    logger.info("%s", summary.line())
+    for r in summary.failed:
+        logger.warning("%s failed: %s", r.name, (r.error or {}).get("reason"))
+    if summary.nothing_done:
+        raise IngestFailed(summary)
+    return summary
+
+
+def _collect(futures: dict[PrefectFuture[ItemResult], SourceItem], out_dir: str,
+             progress_id: Any) -> list[ItemResult]:
+    results: list[ItemResult] = []
+    bar = _progress_bar(len(futures))
+    last = 0.0
+    for fut in as_completed(list(futures)):
+        results.append(_result(fut, futures[fut], out_dir))
+        bar(len(results))
+        now = time.monotonic()
+        if progress_id is not None and (now - last > 0.5 or len(results) == len(futures)):
+            update_progress_artifact(progress_id, 100.0 * len(results) / max(1, len(futures)))
+            last = now
+    bar(-1)
+    return results
+
+
+def _result(fut: PrefectFuture[ItemResult], item: SourceItem, out_dir: str) -> ItemResult:
+    """The task's result; a task that crashed (a bug, not a bad report) is quarantined like a bad report."""
+    fut.wait()
+    state = fut.state
+    if state.is_completed():
+        value = fut.result()
+        if isinstance(value, ItemResult):
+            return value
+    error = {"code": "internal_error", "source": item.location, "page": None,
+             "reason": f"task {state.name}: {state.message or 'no message'}"}
+    quarantine(Path(out_dir), item.name, None, error, location=item.location, sha256=None,
+               extractor_version=extractor_version())
+    return ItemResult(name=item.name, location=item.location, status="failed", error=error)
+
+
+def _progress_bar(total: int) -> Any:
+    """tqdm on stderr when it is installed and stderr is a terminal, else a plain stderr counter."""
+    try:
+        from tqdm import tqdm  # type: ignore[import-untyped]
+    except ImportError:
+        tqdm = None
+    if tqdm is not None:
+        bar = tqdm(total=total, desc="ingest", unit="report", file=sys.stderr, disable=None)
+
+        def update_tqdm(done: int) -> None:
+            if done < 0:
+                bar.close()
+            else:
+                bar.update(done - bar.n)
+        return update_tqdm
+    step = max(1, total // 10)
+
+    def update_counter(done: int) -> None:
+        if done >= 0 and sys.stderr.isatty() and (done % step == 0 or done == total):
+            print(f"ingest: {done}/{total} reports", file=sys.stderr)
+    return update_counter
+
+
+def _artifacts(summary: RunSummary) -> None:
+    create_table_artifact(key="peel-ingest-summary", table=summary.table(), description=summary.line())
+    create_markdown_artifact(key="peel-ingest-report", markdown=summary.markdown(), description=summary.line())
+
+
+@contextmanager
+def shared_api_for_workers() -> Iterator[None]:
+    """With no ``PREFECT_API_URL`` and a process or Dask runner, every worker process would start its own
+    temporary server (~15 s each). Start one temporary server here and point the workers (via the
+    environment they inherit) and this process at it; stop it afterwards."""
+    kind = os.environ.get(RUNNER_ENV, "threads").strip().lower()
+    if os.environ.get("PREFECT_API_URL") or kind not in ("processes", "dask"):
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = SubprocessASGIServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)  # send the run's logs and events while the server is still up
+        EventsWorker.drain_all(timeout=5)
+        del os.environ["PREFECT_API_URL"]
+        server.stop()
+
+
+def run_ingest(source: str, out_dir: str, *, use_cache: bool = True) -> RunSummary:
+    """Run the flow once with the task runner configured now (env read at call time)."""
+    with shared_api_for_workers():
+        state = ingest_reports.with_options(task_runner=task_runner_from_env())(
+            source, out_dir, use_cache, return_state=True)
+    if state.is_completed():
+        value = state.result()
+        assert isinstance(value, RunSummary)
+        return value
+    exc = state.result(raise_on_failure=False)
+    if isinstance(exc, BaseException):
+        raise exc
+    raise PeelError(source, f"ingestion flow ended {state.name}: {state.message}")

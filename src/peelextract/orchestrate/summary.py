@@ -1,0 +1,112 @@
+"""The summary of one ingestion batch: counts, the per-report table and the markdown report, and the
+post-batch steps (dataset upsert, review site) that run when their modules are installed."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from peelextract.errors import PeelError
+from peelextract.orchestrate.work import ItemResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    source: str
+    out_dir: str
+    results: list[ItemResult]
+    seconds: float = 0.0
+    site: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def extractions(self) -> int:
+        """Inputs actually extracted in this run (cache misses that reached extraction)."""
+        return sum(1 for r in self.results if r.status == "extracted" or (r.status == "failed"
+                                                                           and not r.from_cache))
+
+    @property
+    def failed(self) -> list[ItemResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def nothing_done(self) -> bool:
+        """True when there were inputs and every one of them failed: the flow run is then Failed."""
+        return bool(self.results) and not any(r.ok for r in self.results)
+
+    def duplicate_ids(self) -> dict[str, list[str]]:
+        ids = Counter(r.report_id for r in self.results if r.ok and r.report_id)
+        return {rid: [r.name for r in self.results if r.report_id == rid] for rid, n in ids.items() if n > 1}
+
+    def line(self) -> str:
+        return (f"{len(self.results)} inputs: {self.count('extracted')} extracted, {self.count('cached')} "
+                f"unchanged (cached), {len(self.failed)} failed, in {self.seconds:.1f}s")
+
+    def table(self) -> list[dict[str, Any]]:
+        return [r.as_row() for r in self.results]
+
+    def markdown(self) -> str:
+        lines = [f"# PEEL ingestion: {self.source}", "", f"**{self.line()}** → `{self.out_dir}`", ""]
+        if self.site:
+            lines += [f"Review site: [{self.site}]({Path(self.site).resolve().as_uri()})", ""]
+        for rid, names in self.duplicate_ids().items():
+            lines.append(f"- warning: report id `{rid}` produced by several inputs: {', '.join(names)}")
+        for note in self.notes:
+            lines.append(f"- {note}")
+        if self.failed:
+            lines += ["", "## Failures (quarantined under `quarantine/`)", "", "| input | code | reason |",
+                      "|---|---|---|"]
+            for r in self.failed:
+                err = r.error or {}
+                reason = str(err.get("reason", "")).replace("|", "\\|")
+                lines.append(f"| {r.name} | {err.get('code', '')} | {reason} |")
+        return "\n".join(lines) + "\n"
+
+
+def publish_outputs(summary: RunSummary) -> None:
+    """Upsert the reports extracted in this run into the dataset (unchanged ones are already there) and
+    rebuild the review site, when those modules exist; note what was skipped."""
+    out = Path(summary.out_dir)
+    new_ids = sorted({r.report_id for r in summary.results if r.status == "extracted" and r.report_id})
+    if not new_ids and (out / "review" / "index.html").is_file():
+        summary.notes.append("nothing new: dataset and review site left as they were")
+        return
+    publish_reports = _optional("peelextract.publish.dataset", "publish_reports", summary, "dataset not updated")
+    if publish_reports is not None and new_ids:
+        try:
+            publish_reports(out, _load_reports(out, new_ids))
+        except PeelError as exc:
+            log.error("dataset not updated: %s", exc)
+            summary.notes.append(f"dataset not updated: {exc}")
+    build_site = _optional("peelextract.publish.review", "build_site", summary, "review site not built")
+    if build_site is not None:
+        try:
+            summary.site = str(build_site(out))
+        except PeelError as exc:
+            log.error("review site not built: %s", exc)
+            summary.notes.append(f"review site not built: {exc}")
+
+
+def _optional(module: str, name: str, summary: RunSummary, what: str) -> Any:
+    """``module.name`` or None (noted in the summary) while another issue has not landed it yet."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        log.info("%s: %s", what, exc)
+        summary.notes.append(f"{what} ({module}.{name} is not available)")
+        return None
+
+
+def _load_reports(out: Path, ids: list[str]) -> list[Any]:
+    from peelextract.models import Report
+
+    return [Report.model_validate_json((out / f"{rid}.json").read_text(encoding="utf-8")) for rid in ids]
