@@ -114,9 +114,17 @@ def restates(phrase: str, context: str) -> bool:
     return len(_stems(phrase) & _stems(context)) >= 2
 
 
+_STARTS: dict[int, tuple[tuple[Block, ...], list[int]]] = {}
+
+
 def _block_index(ctx: Context, offset: int) -> int:
-    starts = [b.start for b in ctx.doc.blocks]
-    return max(0, bisect.bisect_right(starts, offset) - 1)
+    """Index of the block holding ``offset`` (block starts cached per document: called once per sentence)."""
+    blocks = ctx.doc.blocks
+    cached = _STARTS.get(id(blocks))
+    if cached is None or cached[0] is not blocks:
+        _STARTS.clear()
+        cached = _STARTS[id(blocks)] = (blocks, [b.start for b in blocks])
+    return max(0, bisect.bisect_right(cached[1], offset) - 1)
 
 
 def context_area(ctx: Context, offset: int, phrase: str | None) -> Area | None:
