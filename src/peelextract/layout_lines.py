@@ -70,7 +70,7 @@ def _breaks_line(p: PdfPage, i: int) -> bool:
         j += 1
     if j >= n:
         return True
-    return p.boxes[4 * j + 1] - p.boxes[4 * i + 1] > p.sizes[i] * 0.5
+    return bool(p.boxes[4 * j + 1] - p.boxes[4 * i + 1] > p.sizes[i] * 0.5)
 
 
 def page_to_lines(p: PdfPage) -> list[Line]:

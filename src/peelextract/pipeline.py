@@ -52,6 +52,11 @@ def report_id(force: str, round_: str) -> str:
 
 def document_to_report(doc: Document, *, round_override: str | None = None) -> Report:
     """Extract and validate everything in one document. Raises NotAReportError when it is not a report."""
+    return validate_report(extract_report(doc, round_override=round_override), doc)
+
+
+def extract_report(doc: Document, *, round_override: str | None = None) -> Report:
+    """Every rule over one document, before validation (the benchmark times the two apart)."""
     decision = detect_round(doc.text, doc.source.name, round_override)
     force = detect_force(doc)
     if decision is None or force is None:
@@ -66,7 +71,7 @@ def document_to_report(doc: Document, *, round_override: str | None = None) -> R
     ctx.warnings.extend(Warning(code=c, message=m, stage="layout") for c, m in doc.layout_warnings)
     grades = extract_grades(ctx)
     cis = extract_ci_percentages(ctx)
-    report = Report(
+    return Report(
         extractor_version=EXTRACTOR_VERSION,
         report=ReportInfo(id=report_id(force[0], decision.round), force=force[0], round=decision.round,
                           source=doc.source, round_decision=decision, force_evidence=force[1]),
@@ -77,7 +82,6 @@ def document_to_report(doc: Document, *, round_override: str | None = None) -> R
         rates=extract_rates(ctx), areas_for_improvement=extract_improvements(ctx),
         warnings=ctx.warnings,
     )
-    return validate_report(report, doc)
 
 
 def path_to_report(path: Path, *, round_override: str | None = None,

@@ -1,0 +1,192 @@
+"""Speed and memory of the extraction pipeline, per stage and end to end. Prints a table; asserts nothing.
+
+    python benchmarks/bench_pipeline.py [--reports 40] [--repeat 5]
+
+Measures, on the sample PDF (fixtures/reports/cleveland-police_peel-2021-22.pdf):
+  - the floor: pypdfium2 reading every character's text, loose box and font size, nothing else;
+  - each stage: read (pdfium characters), layout, sections, extract, validate, write; and end to end;
+  - the ratio of end to end to the floor;
+and on a batch of N distinct report PDFs (the sample text re-rendered for N forces, cached under
+benchmarks/.cache/): in process one by one, and as whole `peelextract extract` commands; peak RSS of
+each, measured in a fresh child process. Targets (issue 3): 40-page report < 0.5 s in process and < 4x
+the floor; peak memory < 300 MB whatever the batch size; one report as a whole command < 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_PDF = ROOT / "fixtures" / "reports" / "cleveland-police_peel-2021-22.pdf"
+SAMPLE_TXT = ROOT / "fixtures" / "reports" / "cleveland-police_peel-2021-22.txt"
+CACHE = ROOT / "benchmarks" / ".cache"
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def pdfium_floor(path: Path) -> None:
+    """Read every character's text, loose box and font size with pypdfium2, closing pages as we go."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    rect = raw.FS_RECTF()
+    for i in range(len(pdf)):
+        page = pdf[i]
+        tp = page.get_textpage()
+        n = raw.FPDFText_CountChars(tp)
+        buf = ctypes.create_string_buffer((n + 1) * 2)
+        raw.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+        for k in range(n):
+            raw.FPDFText_GetLooseCharBox(tp, k, rect)
+            raw.FPDFText_GetFontSize(tp, k)
+        tp.close()
+        page.close()
+    pdf.close()
+
+
+def stage_times(path: Path, repeat: int) -> dict[str, float]:
+    from peelextract.ingest import read_path
+    from peelextract.ingest.pdf import pdf_to_pages
+    from peelextract.layout import pages_to_document
+    from peelextract.nlp import pipeline
+    from peelextract.pipeline import extract_report
+    from peelextract.publish.report_json import write_report
+    from peelextract.sections import document_to_sections
+    from peelextract.settings import Limits
+    from peelextract.validate import validate_report
+
+    pipeline()  # spaCy's blank pipeline is built once per process; not part of a report's cost
+    pages = pdf_to_pages(read_path(path), Limits())
+    doc = pages_to_document(pages)
+    report = extract_report(doc)
+    out = Path(tempfile.mkdtemp())
+    t: dict[str, float] = {"floor (pypdfium2 chars)": median_time(lambda: pdfium_floor(path), repeat)}
+    t["read"] = median_time(lambda: pdf_to_pages(read_path(path), Limits()), repeat)
+    t["layout"] = median_time(lambda: pages_to_document(pages), repeat)
+    t["sections"] = median_time(lambda: document_to_sections(doc), repeat)
+    t["extract (incl. sections)"] = median_time(lambda: extract_report(doc), repeat)
+    t["validate"] = median_time(lambda: validate_report(report, doc), repeat)
+    t["write"] = median_time(lambda: write_report(validate_report(report, doc), doc, out), repeat)
+
+    def end_to_end() -> None:
+        d = pages_to_document(pdf_to_pages(read_path(path), Limits()))
+        write_report(validate_report(extract_report(d), d), d, out)
+
+    t["end to end"] = median_time(end_to_end, repeat)
+    t["pages"] = float(len(pages.pages))
+    return t
+
+
+def make_corpus(n: int) -> list[Path]:
+    """N distinct PDFs: the sample text with its force renamed, rendered by fixtures/make_pdf.py (cached)."""
+    sys.path.insert(0, str(ROOT))
+    from peelextract.rounds.vocab import FORCES, slug
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    text = SAMPLE_TXT.read_text(encoding="utf-8")
+    forces = [f for f in FORCES if f != "Cleveland Police"]
+    paths: list[Path] = []
+    todo: list[tuple[Path, Path]] = []
+    for i in range(n):
+        force = forces[i % len(forces)]
+        suffix = "" if i < len(forces) else f"-{i // len(forces)}"
+        short = force.replace(" Police Service", "").replace(" Police", "").replace(" Constabulary", "")
+        src = CACHE / f"{slug(force)}{suffix}_peel-2021-22.txt"
+        pdf = src.with_suffix(".pdf")
+        if not pdf.exists():
+            src.write_text(text.replace("Cleveland Police", force).replace("Cleveland", short), encoding="utf-8")
+            todo.append((src, pdf))
+        paths.append(pdf)
+    for src, pdf in todo:
+        subprocess.run([sys.executable, str(ROOT / "fixtures" / "make_pdf.py"), str(src), str(pdf)], check=True,
+                       capture_output=True)
+    return paths
+
+
+def child_batch(paths: list[str]) -> None:
+    """Run in a fresh process: extract and write each report, print wall time and peak RSS as JSON."""
+    from peelextract.pipeline import path_to_report
+    from peelextract.publish.report_json import write_report
+
+    out = Path(tempfile.mkdtemp())
+    t0 = time.perf_counter()
+    for p in paths:
+        report, doc = path_to_report(Path(p))
+        write_report(report, doc, out)
+    wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"wall": wall, "peak_mb": peak}))
+
+
+def in_child(paths: list[Path]) -> dict[str, float]:
+    res = subprocess.run([sys.executable, __file__, "--child", *map(str, paths)], capture_output=True, text=True,
+                         check=True)
+    return dict(json.loads(res.stdout.strip().splitlines()[-1]))
+
+
+def cli_run(paths: list[Path], repeat: int) -> tuple[float, float]:
+    """Median wall time of `peelextract extract` as a whole command, and its peak RSS (children's maxrss)."""
+    exe = Path(sys.executable).with_name("peelextract")
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as out:
+            t0 = time.perf_counter()
+            subprocess.run([str(exe), "extract", *map(str, paths), "--out", out, "--no-dataset", "-q"], check=True)
+            times.append(time.perf_counter() - t0)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return statistics.median(times), peak
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_batch(sys.argv[2:])
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reports", type=int, default=40)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    t = stage_times(SAMPLE_PDF, args.repeat)
+    pages = int(t.pop("pages"))
+    floor = t["floor (pypdfium2 chars)"]
+    print(f"Sample PDF: {SAMPLE_PDF.name}, {pages} pages; medians of {args.repeat} runs, seconds")
+    print(f"{'stage':<28}{'seconds':>10}{'x floor':>10}")
+    for name, sec in t.items():
+        print(f"{name:<28}{sec:>10.4f}{sec / floor:>10.2f}")
+    one = in_child([SAMPLE_PDF])
+    cli_one, _ = cli_run([SAMPLE_PDF], 3)
+    print(f"{'one report, fresh process':<28}{one['wall']:>10.4f}   peak RSS {one['peak_mb']:.0f} MB")
+    print(f"{'one report, whole CLI':<28}{cli_one:>10.4f}")
+
+    corpus = make_corpus(args.reports)
+    batch = in_child(corpus)
+    small = in_child(corpus[: max(1, args.reports // 4)])
+    cli_batch, cli_peak = cli_run(corpus, 1)
+    n = len(corpus)
+    print(f"\nBatch of {n} distinct report PDFs")
+    print(f"{'in process, one by one':<28}{batch['wall']:>10.2f} s  ({batch['wall'] / n:.3f} s/report)  "
+          f"peak RSS {batch['peak_mb']:.0f} MB (vs {small['peak_mb']:.0f} MB for {len(corpus[: max(1, n // 4)])})")
+    print(f"{'whole CLI run':<28}{cli_batch:>10.2f} s  peak RSS {cli_peak:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
