@@ -171,21 +171,28 @@ def _artifacts(summary: RunSummary) -> None:
 
 @contextmanager
 def shared_api_for_workers() -> Iterator[None]:
-    """With no ``PREFECT_API_URL`` and a process or Dask runner, every worker process would start its own
-    temporary server (~15 s each). Start one temporary server here and point the workers (via the
-    environment they inherit) and this process at it; stop it afterwards."""
+    """Worker processes (process or Dask runner) learn the API from the environment they inherit.
+
+    With a server configured only in settings (e.g. a test harness), export its URL to them. With none at
+    all, each worker would start its own temporary server (~15 s each): start one temporary server here
+    and point this process and the workers at it; stop it afterwards."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     kind = os.environ.get(RUNNER_ENV, "threads").strip().lower()
     if os.environ.get("PREFECT_API_URL") or kind not in ("processes", "dask"):
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    configured = PREFECT_API_URL.value()
+    server = None
+    if not configured:
+        from prefect.server.api.server import SubprocessASGIServer
 
-    server = SubprocessASGIServer()
-    server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url
+        server = SubprocessASGIServer()
+        server.start()
+        configured = server.api_url
+    os.environ["PREFECT_API_URL"] = configured
     try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
+        with temporary_settings({PREFECT_API_URL: configured}):
             yield
     finally:
         from prefect.events.worker import EventsWorker
@@ -194,7 +201,8 @@ def shared_api_for_workers() -> Iterator[None]:
         APILogWorker.drain_all(timeout=5)  # send the run's logs and events while the server is still up
         EventsWorker.drain_all(timeout=5)
         del os.environ["PREFECT_API_URL"]
-        server.stop()
+        if server is not None:
+            server.stop()
 
 
 def run_ingest(source: str, out_dir: str, *, use_cache: bool = True) -> RunSummary:
