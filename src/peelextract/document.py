@@ -34,6 +34,7 @@ _REPLACE: dict[str, str] = {
     "\ufb06": "st", "\u2026": "...",
 }
 _DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe")
+_NO_BOX: BBox = (0.0, 0.0, 0.0, 0.0)
 _SPECIAL = regex.compile(r"[^\x21-\x7e ]|  ")
 
 
@@ -144,33 +145,27 @@ class DocumentBuilder:
     ) -> None:
         """Add a block from (char, source offset, page, box) tuples, normalising as it goes."""
         out: list[str] = []
-        offs = array("i")
-        pages = array("h")
-        boxes = array("f")
-        pending_space: tuple[int, int, BBox | None] | None = None
+        where: list[tuple[int, int, BBox]] = []
+        pending: tuple[int, int, BBox] | None = None
         for ch, off, pg, box in chars:
-            rep = normalise_char(ch)
+            # Printable ASCII is already normal: skip the lookup for the common case.
+            rep = ch if "!" <= ch <= "~" else normalise_char(ch)
             if rep == " ":
-                if out and pending_space is None:
-                    pending_space = (off, pg, box)
+                if out and pending is None:
+                    pending = (off, pg, box or _NO_BOX)
                 continue
-            if pending_space is not None:
-                self._push(" ", pending_space, out, offs, pages, boxes)
-                pending_space = None
+            if pending is not None:
+                out.append(" ")
+                where.append(pending)
+                pending = None
             for r in rep:
-                self._push(r, (off, pg, box), out, offs, pages, boxes)
+                out.append(r)
+                where.append((off, pg, box or _NO_BOX))
         if out:
+            offs = array("i", [w[0] for w in where])
+            pages = array("h", [w[1] for w in where])
+            boxes = array("f", [v for w in where for v in w[2]])
             self._append(kind, "".join(out), offs, level, page, row, pages, boxes)
-
-    @staticmethod
-    def _push(
-        ch: str, where: tuple[int, int, BBox | None], out: list[str],
-        offs: array, pages: array, boxes: array,  # type: ignore[type-arg]
-    ) -> None:
-        out.append(ch)
-        offs.append(where[0])
-        pages.append(where[1])
-        boxes.extend(where[2] if where[2] is not None else (0.0, 0.0, 0.0, 0.0))
 
     def _append(
         self, kind: BlockKind, text: str, offs: array, level: int, page: int | None,  # type: ignore[type-arg]

@@ -33,21 +33,23 @@ class Line:
 
 
 def _make_line(page: int, idx: list[int], p: PdfPage) -> Line | None:
-    sizes = Counter(round(p.sizes[i], 1) for i in idx if not p.text[i].isspace())
+    text, sizes_of, boxes = p.text, p.sizes, p.boxes
+    sizes = Counter(sizes_of[i] for i in idx if text[i] != " ")
     if not sizes:
         return None
     size = sizes.most_common(1)[0][0]
-    base = max(p.boxes[4 * i + 3] for i in idx if abs(p.sizes[i] - size) < 0.2)
+    base = max(boxes[4 * i + 3] for i in idx if abs(sizes_of[i] - size) < 0.2)
     kept: list[tuple[str, BBox]] = []
+    last = len(idx) - 1
     for pos, i in enumerate(idx):
-        ch = p.text[i]
-        if ch in _SOFT and pos < len(idx) - 1:
+        ch = text[i]
+        k = 4 * i
+        if ch in _SOFT and pos < last:
             ch = "-"  # a hyphen inside a line (U+2011 in the source), not a line-end break
-        box = (p.boxes[4 * i], p.boxes[4 * i + 1], p.boxes[4 * i + 2], p.boxes[4 * i + 3])
         # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline.
-        if ch.isdigit() and p.sizes[i] <= size * 0.85 and box[3] < base - size * 0.15:
+        elif ch.isdigit() and sizes_of[i] <= size * 0.85 and boxes[k + 3] < base - size * 0.15:
             continue
-        kept.append((ch, box))
+        kept.append((ch, (boxes[k], boxes[k + 1], boxes[k + 2], boxes[k + 3])))
     while kept and kept[-1][0].isspace():
         kept.pop()
     while kept and kept[0][0].isspace():

@@ -61,13 +61,21 @@ def _page_chars(raw: object, textpage: object, height: float) -> tuple[str, arra
     raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))  # type: ignore[attr-defined]
     text = buf.raw[: n * 2].decode("utf-16-le", errors="replace")
     rect = raw.FS_RECTF()  # type: ignore[attr-defined]
+    handle = textpage.raw  # type: ignore[attr-defined]  # the raw handle: no wrapper conversion per call
     loose, size_of, weight_of = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight  # type: ignore[attr-defined]
-    boxes, sizes, weights = array("f"), array("f"), array("h")
+    boxes, sizes, weights = array("f", bytes(16 * n)), array("f", bytes(4 * n)), array("h", bytes(2 * n))
+    weight = 400
+    prev = " "
     for i in range(n):
-        loose(textpage, i, rect)
-        boxes.extend((rect.left, height - rect.top, rect.right, height - rect.bottom))
-        sizes.append(size_of(textpage, i))
-        weights.append(weight_of(textpage, i))
+        loose(handle, i, rect)
+        k = 4 * i
+        boxes[k], boxes[k + 1], boxes[k + 2], boxes[k + 3] = rect.left, height - rect.top, rect.right, height - rect.bottom
+        sizes[i] = size_of(handle, i)
+        ch = text[i]
+        if prev in " \r\n" or ch in " \r\n":
+            weight = weight_of(handle, i)  # weight changes between words, not inside one: ask once a word
+        weights[i] = weight
+        prev = ch
     return text, boxes, sizes, weights
 
 
