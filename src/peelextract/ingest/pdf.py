@@ -69,7 +69,8 @@ def _page_chars(raw: object, textpage: object, height: float) -> tuple[str, arra
     for i in range(n):
         loose(handle, i, rect)
         k = 4 * i
-        boxes[k], boxes[k + 1], boxes[k + 2], boxes[k + 3] = rect.left, height - rect.top, rect.right, height - rect.bottom
+        boxes[k], boxes[k + 1] = rect.left, height - rect.top
+        boxes[k + 2], boxes[k + 3] = rect.right, height - rect.bottom
         sizes[i] = size_of(handle, i)
         ch = text[i]
         if prev in " \r\n" or ch in " \r\n":
