@@ -1,0 +1,104 @@
+"""Ingestion benchmark: N copies of the sample report (force names from FORCES, so ids differ up to 44;
+every copy has different bytes, so every copy is really extracted).
+
+    .venv/bin/python benchmarks/bench_ingest.py [-n 130] [--skip-processes]
+
+Prints one table: one-by-one library loop, Prefect flow on threads and on processes, an unchanged re-run
+(flow and plain library), and Prefect's overhead per run (empty batch) and per report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "fixtures" / "reports" / "cleveland-police_peel-2021-22.txt"
+sys.path.insert(0, str(ROOT))
+
+
+def make_inbox(folder: Path, n: int) -> None:
+    from peelextract.rounds.vocab import FORCES
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    folder.mkdir(parents=True)
+    for i in range(n):
+        force = FORCES[i % len(FORCES)]
+        body = text.replace("Cleveland Police", force).replace("Cleveland", force.rsplit(" ", 1)[0])
+        (folder / f"copy-{i:04d}.txt").write_text(f"{body}\nBenchmark copy {i}.\n", encoding="utf-8")
+
+
+def library_loop(inbox: Path, out: Path) -> tuple[float, int]:
+    from peelextract.orchestrate.sources import discover_inbox
+    from peelextract.orchestrate.work import process_item
+
+    t0 = time.perf_counter()
+    results = [process_item(item, out) for item in discover_inbox(inbox)]
+    return time.perf_counter() - t0, sum(r.status == "extracted" for r in results)
+
+
+def flow_run(inbox: Path, out: Path, runner: str) -> tuple[float, int]:
+    os.environ["PEELEXTRACT_TASK_RUNNER"] = runner
+    from flows.ingest import run_ingest
+
+    t0 = time.perf_counter()
+    summary = run_ingest(str(inbox), str(out))
+    return time.perf_counter() - t0, summary.count("extracted")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-n", type=int, default=130)
+    ap.add_argument("--skip-processes", action="store_true")
+    args = ap.parse_args()
+    logging.disable(logging.WARNING)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    try:
+        inbox, empty = tmp / "inbox", tmp / "empty"
+        make_inbox(inbox, args.n)
+        empty.mkdir()
+        import peelextract.pipeline  # noqa: F401  (imports and spaCy load outside the timings)
+        from peelextract.orchestrate.work import discover
+
+        process_one = __import__("peelextract.orchestrate.work", fromlist=["process_item"]).process_item
+        process_one(discover(str(inbox))[0], tmp / "warm")  # warm-up: spaCy pipeline, regexes
+        rows: list[tuple[str, float, int]] = []
+        t, n = flow_run(empty, tmp / "o0", "threads")
+        rows.append(("first flow run, empty batch (starts temporary server)", t, n))
+        t, n = flow_run(empty, tmp / "o0", "threads")
+        rows.append(("flow run, empty batch (Prefect overhead per run)", t, n))
+        t_lib, n = library_loop(inbox, tmp / "o-lib")
+        rows.append(("one-by-one library loop, no Prefect", t_lib, n))
+        t_thr, n = flow_run(inbox, tmp / "o-thr", "threads")
+        rows.append(("Prefect flow, threads runner", t_thr, n))
+        if not args.skip_processes:
+            t, n = flow_run(inbox, tmp / "o-proc", "processes")
+            rows.append((f"Prefect flow, processes runner ({os.cpu_count()} workers)", t, n))
+        t_re, n = flow_run(inbox, tmp / "o-thr", "threads")
+        rows.append(("unchanged re-run, Prefect flow (threads)", t_re, n))
+        t_relib, n = library_loop(inbox, tmp / "o-thr")
+        rows.append(("unchanged re-run, library loop", t_relib, n))
+        empty_run = rows[1][1]
+        print(f"\nIngestion of {args.n} report copies ({os.cpu_count()} CPUs)\n")
+        print(f"{'case':62} {'seconds':>8} {'extracted':>9} {'s/report':>9}")
+        for name, secs, extracted in rows:
+            per = secs / args.n if "empty" not in name else float("nan")
+            print(f"{name:62} {secs:8.2f} {extracted:9d} {per:9.3f}")
+        print(f"\nPrefect overhead per run (empty batch): {empty_run:.2f} s")
+        print(f"Prefect overhead per report, extraction run: {(t_thr - t_lib - empty_run) / args.n * 1000:.1f} ms"
+              " (threads flow − library loop − empty run, / N)")
+        print(f"Prefect overhead per report, unchanged run: {(t_re - t_relib - empty_run) / args.n * 1000:.1f} ms")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
