@@ -77,9 +77,18 @@ def test_each_evidence_is_found_in_its_page_box(path: Path) -> None:
 
 def test_evidence_across_a_page_break_carries_both_pages() -> None:
     report, _ = extracted(REPORTS / "southvale-constabulary_peel-2023-25-synthetic.pdf")
-    crossing = [c for c in report.ci_percentages if len(c.evidence.boxes) == 2]
+    crossing = [c for c in report.ci_percentages if len({b.page for b in c.evidence.boxes}) == 2]
     assert [(c.value, c.ci, c.period) for c in crossing] == [(86.0, 3.4, "previous")]
     assert [b.page for b in crossing[0].evidence.boxes] == [5, 6]
+    assert crossing[0].evidence.page == 5
+
+
+def test_boxes_are_one_per_line() -> None:
+    report, _ = extracted(REPORTS / "cleveland-police_peel-2021-22.pdf")
+    ev = report.ci_percentages[0].evidence  # "96.4 percent (with a confidence interval of +/- 2.0 percent)"
+    assert len(ev.boxes) == 2 and ev.boxes[0].bbox[3] <= ev.boxes[1].bbox[1] + 1
+    assert ev.boxes[0].bbox[0] > ev.boxes[1].bbox[0]  # starts mid-line, continues at the margin
+    assert ev.bbox == (ev.boxes[1].bbox[0], ev.boxes[0].bbox[1], max(b.bbox[2] for b in ev.boxes), ev.boxes[1].bbox[3])
 
 
 def test_summary_grade_table_is_read_and_agrees() -> None:

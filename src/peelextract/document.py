@@ -84,10 +84,9 @@ class Document:
         """Evidence for ``text[start:end]`` with its source offsets, pages and boxes."""
         src_start, src_end = self._source_span(start, end)
         boxes = self._boxes(start, end)
-        first = boxes[0] if boxes else None
         return Evidence(
             text=self.text[start:end], start=start, end=end,
-            page=first.page if first else None, bbox=first.bbox if first else None, boxes=boxes,
+            page=boxes[0].page if boxes else None, bbox=self.first_page_bbox(boxes), boxes=boxes,
             source_start=src_start, source_end=src_end,
         )
 
@@ -98,24 +97,30 @@ class Document:
         return (min(offs), max(offs) + 1) if offs else (None, None)
 
     def _boxes(self, start: int, end: int) -> list[PageBox]:
+        """One box per line of the evidence (a new box starts on a new page or a lower line)."""
         if self.char_pages is None or self.char_boxes is None:
             return []
-        per_page: dict[int, list[float]] = {}
+        out: list[tuple[int, list[float]]] = []
         for i in range(start, end):
             page = self.char_pages[i]
             if page == 0:
                 continue
             x0, top, x1, bottom = self.char_boxes[4 * i : 4 * i + 4]
-            cur = per_page.get(page)
-            if cur is None:
-                per_page[page] = [x0, top, x1, bottom]
-            else:
-                cur[0], cur[1] = min(cur[0], x0), min(cur[1], top)
-                cur[2], cur[3] = max(cur[2], x1), max(cur[3], bottom)
-        return [
-            PageBox(page=p, bbox=(round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2)))
-            for p, b in sorted(per_page.items())
-        ]
+            if x1 <= x0 and bottom <= top:
+                continue  # a character pdfium gave no box (generated)
+            cur = out[-1][1] if out and out[-1][0] == page else None
+            if cur is None or top >= cur[3] - (bottom - top) * 0.3:
+                out.append((page, [x0, top, x1, bottom]))
+                continue
+            cur[0], cur[1], cur[2], cur[3] = min(cur[0], x0), min(cur[1], top), max(cur[2], x1), max(cur[3], bottom)
+        return [PageBox(page=p, bbox=(round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))) for p, b in out]
+
+    def first_page_bbox(self, boxes: list[PageBox]) -> BBox | None:
+        """The union of the evidence's boxes on its first page."""
+        first = [b.bbox for b in boxes if b.page == boxes[0].page] if boxes else []
+        if not first:
+            return None
+        return (min(b[0] for b in first), min(b[1] for b in first), max(b[2] for b in first), max(b[3] for b in first))
 
 
 @dataclass

@@ -42,8 +42,9 @@ class PageBox(Model):
 class Evidence(Model):
     """Where a value comes from: ``text == normalised_text[start:end]``.
 
-    ``page``/``bbox`` are the first page and box (PDF only, else null); ``boxes`` has one box per page the
-    evidence spans, so evidence that runs across a page break carries both pages.
+    ``page``/``bbox`` are the first page and the box around the evidence on it (PDF only, else null);
+    ``boxes`` has one box per line of the evidence, each with its page, so evidence that runs across a
+    page break carries both pages.
     ``source_start``/``source_end`` are offsets in the original decoded text (text and HTML sources).
     """
 
