@@ -64,8 +64,20 @@ def _source(value: str) -> str:
     return str(path.resolve())
 
 
+# Prefect settings this tool defaults (a user's own environment wins). The temporary server's first start
+# on a new PREFECT_HOME runs its database migrations: 14.5 s measured here, against Prefect's 20 s timeout,
+# so a fresh machine's first `peelextract ingest` timed out. Analytics would try the network (closed here).
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+}
+
+
 def _flows(name: str, runner: str | None) -> ModuleType:
     """Import ``flows.<name>`` (after setting the runner, which the flow reads at import)."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
     if runner:
         os.environ["PEELEXTRACT_TASK_RUNNER"] = runner
     try:
