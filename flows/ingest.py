@@ -32,7 +32,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from peelextract.errors import PeelError
 from peelextract.orchestrate.cache import extractor_version
-from peelextract.orchestrate.quarantine import quarantine
+from peelextract.orchestrate.quarantine import safe_quarantine
 from peelextract.orchestrate.sources import SourceItem
 from peelextract.orchestrate.summary import RunSummary, publish_outputs
 from peelextract.orchestrate.work import ItemResult, discover, process_item
@@ -136,8 +136,8 @@ def _result(fut: PrefectFuture[ItemResult], item: SourceItem, out_dir: str) -> I
             return value
     error = {"code": "internal_error", "source": item.location, "page": None,
              "reason": f"task {state.name}: {state.message or 'no message'}"}
-    quarantine(Path(out_dir), item.name, None, error, location=item.location, sha256=None,
-               extractor_version=extractor_version())
+    safe_quarantine(Path(out_dir), item.name, None, error, location=item.location, sha256=None,
+                    extractor_version=extractor_version())
     return ItemResult(name=item.name, location=item.location, status="failed", error=error)
 
 

@@ -40,10 +40,18 @@ def _extract(args: argparse.Namespace) -> int:
                       f"{len(report.ci_percentages)} CI percentages, {len(report.warnings)} warnings)")
         except PeelError as exc:
             failed += 1
-            print(f"peelextract: error: {exc}", file=sys.stderr)
+            print(f"peelextract: error: {describe_failure(path, exc)}", file=sys.stderr)
     if failed == 0 and args.dataset:
         _update_dataset(out)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def describe_failure(path: Path, exc: PeelError) -> str:
+    """"<input as given> (page N): <reason>", naming the other file too when it was not the input
+    (an output that could not be written)."""
+    where = f"{path} (page {exc.page})" if exc.page is not None else str(path)
+    detail = exc.reason if exc.source in (str(path), path.name) else f"{exc.source}: {exc.reason}"
+    return f"{where}: {detail}"
 
 
 def _update_dataset(out: Path) -> None:

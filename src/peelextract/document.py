@@ -76,6 +76,9 @@ class Document:
     page_labels: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     layout_warnings: tuple[tuple[str, str], ...] = ()
+    # What the source looks like when it is not a report (an HTML error or sign-in page): said in the
+    # "not a PEEL report" error, so the user learns the server sent a 404 page rather than a report.
+    page_kind: str | None = None
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]
@@ -194,7 +197,7 @@ class DocumentBuilder:
 
     def build(
         self, *, page_labels: Sequence[str] = (), notes: Sequence[str] = (),
-        warnings: Sequence[tuple[str, str]] = (),
+        warnings: Sequence[tuple[str, str]] = (), page_kind: str | None = None,
     ) -> Document:
         return Document(
             source=self.source, text="".join(self.parts), blocks=tuple(self.blocks),
@@ -202,4 +205,5 @@ class DocumentBuilder:
             char_pages=self.pages if self.with_boxes else None,
             char_boxes=self.boxes if self.with_boxes else None,
             page_labels=tuple(page_labels), notes=tuple(notes), layout_warnings=tuple(warnings),
+            page_kind=page_kind,
         )

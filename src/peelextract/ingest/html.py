@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -27,6 +28,11 @@ _BLOCKS: dict[str, BlockKind] = {
 }
 _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "source", "col", "area", "base"})
 _SKIP_CLASSES = ("cookie", "banner", "breadcrumb", "skip-link", "visually-hidden", "share")
+# Titles of pages a web server sends instead of the report asked for (with status 200 too: "soft 404s").
+_ERROR_TITLE = re.compile(
+    r"\b(?:[45]\d\d|not found|page not found|(?:internal )?server error|forbidden|access denied|"
+    r"unauthori[sz]ed|bad gateway|service unavailable|gateway time-?out|bad request)\b", re.IGNORECASE)
+_SIGN_IN_TITLE = re.compile(r"\b(?:sign|log)\s?(?:in|on)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -47,12 +53,18 @@ class _ArticleParser(HTMLParser):
         self.skip_depth = 0
         self.scope_depth = 0 if scoped else 1
         self.row = 0
+        self.title: list[str] = []
+        self.in_title = False
+        self.h1: list[str] | None = None  # the first h1's text while it is open, then kept
+        self.h1_open = False
+        self.password_field = False
 
     def _offset(self) -> int:
         line, col = self.getpos()
         return self.line_starts[line - 1] + col
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._note_page_kind(tag, attrs)
         if tag in _VOID:
             if tag == "br":
                 self._add_chars(" ", self._offset())
@@ -72,7 +84,33 @@ class _ArticleParser(HTMLParser):
         level = int(tag[1]) if kind == "heading" else 0
         self.stack.append(_Open(tag, kind, level))
 
+    def _note_page_kind(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Remember the title, the first h1 and any password field, whether or not they are skipped."""
+        if tag == "title":
+            self.in_title = True
+        elif tag == "h1" and self.h1 is None:
+            self.h1, self.h1_open = [], True
+        elif tag == "input" and (dict(attrs).get("type") or "").lower() == "password":
+            self.password_field = True
+
+    def page_kind(self) -> str | None:
+        """"an HTTP error page (…)" or "a sign-in page (…)" when the page is one, else None."""
+        title = " ".join("".join(self.title).split())
+        h1 = " ".join("".join(self.h1 or []).split())
+        for label, text in (("title", title), ("main heading", h1)):
+            if text and _ERROR_TITLE.search(text):
+                return f"an HTTP error page ({label} {text[:80]!r})"
+        if self.password_field:
+            return "a sign-in page (it asks for a password)"
+        if any(t and _SIGN_IN_TITLE.search(t) for t in (title, h1)):
+            return f"a sign-in page (title {title[:80] or h1[:80]!r})"
+        return None
+
     def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        elif tag == "h1":
+            self.h1_open = False
         if tag in _VOID:
             return
         while self.stack:
@@ -102,6 +140,10 @@ class _ArticleParser(HTMLParser):
         self.stack[-1].chars.extend((c, base + i, 0, None) for i, c in enumerate(data))
 
     def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        if self.h1_open and self.h1 is not None:
+            self.h1.append(data)
         self._add_chars(data, self._offset())
 
     def handle_entityref(self, name: str) -> None:
@@ -127,4 +169,4 @@ def html_to_document(src: SourceBytes) -> Document:
     while parser.stack:
         parser._flush(parser.stack.pop())
     warnings = [("decoded_fallback", f"{src.name}: {warning}")] if warning else []
-    return builder.build(warnings=warnings)
+    return builder.build(warnings=warnings, page_kind=parser.page_kind())

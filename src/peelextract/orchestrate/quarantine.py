@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from peelextract.errors import PublishError
 from peelextract.publish.files import atomic_write_bytes, atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,17 @@ def quarantine(out_dir: Path, name: str, data: bytes | None, error: dict[str, An
     atomic_write_text(reason, json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     log.warning("quarantined %s: %s", name, error.get("reason"))
     return reason
+
+
+def safe_quarantine(out_dir: Path, name: str, data: bytes | None, error: dict[str, Any], *, location: str,
+                    sha256: str | None, extractor_version: str) -> None:
+    """``quarantine``, but an output folder that cannot take the quarantine (read-only, full) adds that to
+    ``error`` instead of raising: the batch goes on and the run summary still reports the input."""
+    try:
+        quarantine(out_dir, name, data, error, location=location, sha256=sha256, extractor_version=extractor_version)
+    except PublishError as exc:
+        log.error("%s: not quarantined: %s", name, exc)
+        error["quarantine"] = f"not quarantined: {exc}"
 
 
 def release(out_dir: Path, name: str) -> bool:

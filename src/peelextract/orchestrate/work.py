@@ -25,7 +25,7 @@ from peelextract.errors import (
 from peelextract.ingest import SourceBytes, read_bytes
 from peelextract.orchestrate.cache import CacheEntry, SourceRecord, StateStore, extractor_version
 from peelextract.orchestrate.fetch import LISTING_TYPES, Fetcher, Validators, default_fetcher
-from peelextract.orchestrate.quarantine import quarantine, release
+from peelextract.orchestrate.quarantine import release, safe_quarantine
 from peelextract.orchestrate.sources import (
     SourceItem,
     discover_inbox,
@@ -111,9 +111,21 @@ def process_item(item: SourceItem, out_dir: Path, *, use_cache: bool = True, fet
         if sha is not None and _deterministic(exc):
             store.store(CacheEntry(sha256=sha, extractor_version=version, source_name=item.name, ok=False,
                                    error=error))
-        quarantine(out_dir, item.name, data, error, location=item.location, sha256=sha,
-                   extractor_version=version)
+        safe_quarantine(out_dir, item.name, data if data is not None else _file_bytes(item, limits), error,
+                        location=item.location, sha256=sha, extractor_version=version)
         return _failed(item, error, sha, started)
+
+
+def _file_bytes(item: SourceItem, limits: Limits) -> bytes | None:
+    """The bytes of a local input that failed before it was read in full (empty, unreadable), for its
+    quarantined copy; None for URLs, missing files and files over the size limit."""
+    path = Path(item.location)
+    if item.kind != "file" or not path.is_file() or path.stat().st_size > limits.max_bytes:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _deterministic(exc: PeelError) -> bool:

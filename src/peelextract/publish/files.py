@@ -7,6 +7,7 @@ import errno
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from peelextract.errors import PublishError
@@ -16,22 +17,44 @@ log = logging.getLogger(__name__)
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temp file + fsync + rename; on any failure leave no temp file."""
+    atomic_write_group([(path, data)])
+
+
+def atomic_write_group(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write several files all or nothing: every temp file is written and synced before any is renamed.
+
+    A report's ``.txt`` and ``.json`` go together: on a full disk neither replaces the old pair, so a
+    JSON file never sits beside a text its offsets do not fit. Renames in one folder do not fail for
+    want of space, so once they start they finish."""
+    temps: list[tuple[str, Path]] = []
+    where = files[0][0] if files else Path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        for where, data in files:
+            temps.append((_write_temp(where, data), where))
+        for tmp, where in temps:
+            os.replace(tmp, where)
     except OSError as exc:
-        raise PublishError(str(path), f"cannot write to {path.parent}: {_reason(exc)}") from exc
+        for tmp, _ in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise PublishError(str(where), f"cannot write {where.name} in {where.parent}: {_reason(exc)}") from exc
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """A synced temp file beside ``path`` holding ``data``; removed again when writing it fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
+    except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise PublishError(str(path), f"cannot write {path.name}: {_reason(exc)}") from exc
+        raise
+    return tmp
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -1,6 +1,7 @@
 """Write one report: ``DIR/<id>.txt`` (the normalised text) and ``DIR/<id>.json`` (the Report).
 
-The text is written first and the JSON last, so a JSON file always has its text beside it. Output is
+Both are written together, all or nothing (``atomic_write_group``): the text is renamed into place first
+and the JSON last, so a JSON file always has its own text beside it. Output is
 byte-identical for the same input: no timestamps, stable ordering, fixed float formatting (Pydantic).
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from peelextract.document import Document
 from peelextract.errors import PublishError
 from peelextract.models import Report
-from peelextract.publish.files import atomic_write_text
+from peelextract.publish.files import atomic_write_group
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,8 @@ def write_report(report: Report, doc: Document, out_dir: Path) -> Path:
     rid = report.report.id
     if "/" in rid or "\\" in rid or rid.startswith(".") or ".." in rid:
         raise PublishError(doc.source.name, f"unsafe report id {rid!r}")
-    atomic_write_text(out_dir / f"{rid}.txt", doc.text)
     path = out_dir / f"{rid}.json"
-    atomic_write_text(path, report_to_json(report))
+    atomic_write_group([(out_dir / f"{rid}.txt", doc.text.encode("utf-8")),
+                        (path, report_to_json(report).encode("utf-8"))])
     log.info("wrote %s", path)
     return path
