@@ -237,3 +237,33 @@ def test_grade_change_after_publication_is_reported() -> None:
     g = grade(report, "investigating-crime")
     assert (g.grade, g.changed_from) == ("Requires improvement", "Adequate")
     assert "grade_changed" in {w.code for w in report.warnings}
+
+
+# ---------------------------------------------------------------- bugs found reviewing the golden files
+
+
+def test_bug_2018_efficiency_body_sentence_names_the_efficiency_pillar() -> None:
+    report = report_of("Dorset PEEL 2018/19\nEfficiency\n"
+                       "Dorset Police requires improvement in the efficiency with which it keeps people safe and "
+                       "reduces crime.\n")
+    assert grades_of(report) == {("efficiency", "Requires improvement", None)}
+    assert "grade_without_area" not in {w.code for w in report.warnings}
+
+
+def test_bug_carried_over_grade_keeps_the_badge_of_its_section() -> None:
+    report = report_of(
+        "Dorset PEEL 2018/19\nTreating the public fairly\n"
+        "We did not inspect how fairly the force treats the public in 2018/19. As a result, our judgment from the "
+        "2017 legitimacy inspection has been carried over.\n"
+        "In 2017, we judged the force to be good at treating the public fairly.\nGood\n")
+    g = grade(report, "treatment-of-public")
+    assert (g.grade, g.carried_over_year) == ("Good", 2017)
+    assert g.badge is not None and g.badge.text == "Good"
+
+
+def test_bug_we_do_not_grade_forces_on_armed_policing_is_the_ungraded_evidence() -> None:
+    report = report_of("Dorset PEEL 2018/19\nArmed policing\n"
+                       "We inspected how well forces provide armed policing. We do not grade forces on their armed "
+                       "policing.\n")
+    ungraded = {u.area: u.evidence.text if u.evidence else None for u in report.ungraded_areas}
+    assert ungraded == {"armed-policing": "We do not grade forces on their armed policing."}

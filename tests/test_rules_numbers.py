@@ -115,3 +115,10 @@ def test_no_further_action_is_a_decision_not_a_shortfall() -> None:
 def test_previous_value_named_after_it() -> None:
     sentence = ("This is an improvement on the 84.3 per cent (± 2.1 per cent) we found in our 2016 inspection.")
     assert cis(sentence) == [(84.3, 2.1, "previous", 2016)]
+
+
+def test_bug_previous_ci_year_stated_after_the_value() -> None:
+    sentence = ("We estimate that the force is recording 92.8 percent (with a confidence interval of +/- 1.7 "
+                "percent) of all reported crime, compared with 90.1 percent (with a confidence interval of +/- 2.3 "
+                "percent) in our 2022 inspection.")
+    assert cis(sentence) == [(92.8, 1.7, "current", None), (90.1, 2.3, "previous", 2022)]

@@ -58,7 +58,8 @@ _PILLAR_KEYS = frozenset(k for _, k in _PILLARS)
 _GRADED_LINE = regex.compile(r"^graded (?P<grade>outstanding|good|adequate|inadequate|requires improvement)\.?$",
                              regex.IGNORECASE)
 _UNGRADED = regex.compile(r"\b(?:don't|do not|doesn't) make (?:a )?graded judgments?\b|\bis ungraded\b|"
-                          r"\bnot graded\b", regex.IGNORECASE)
+                          r"\bnot graded\b|\b(?:don't|do not|does not|doesn't) grade (?:forces|the force|it)\b",
+                          regex.IGNORECASE)
 GRADED_COUNT = regex.compile(rf"\bgraded judgments? (?:in|for) (?P<n>{NUMBER}) of (?:these|the) (?P<m>{NUMBER})\b",
                              regex.IGNORECASE)
 _GRADE_ALT = r"requires improvement|outstanding|good|adequate|inadequate"
@@ -190,9 +191,10 @@ def _areas_for(ctx: Context, j: Judgment, offset: int, previous: Area | None) ->
     if not j.phrase:
         area = previous or context_area(ctx, offset, None)
         return [area] if area else []
-    if j.family in ("assessed", "carried") and (low.startswith(("respect of", "the efficiency", "the effectiveness",
-                                                                 "the legitimacy", "efficiency", "effectiveness",
-                                                                 "legitimacy"))):
+    # "… has been assessed as outstanding in respect of the efficiency with which …"; the 2018/19 body
+    # sentence "<Force> requires improvement in the efficiency with which it keeps people safe …"
+    if low.startswith(("respect of", "the efficiency", "the effectiveness", "the legitimacy", "efficiency",
+                       "effectiveness", "legitimacy")):
         pillar = _pillar(low)
         if pillar:
             return [pillar]
@@ -379,8 +381,12 @@ def _apply_carried_notes(ctx: Context, grades: dict[Key, Grade]) -> None:
             if key[0] == area.key and key[2] is None:
                 del grades[key]
                 new_key = (key[0], key[1], year)
-                if new_key not in grades:
+                kept = grades.get(new_key)
+                if kept is None:
                     grades[new_key] = g.model_copy(update={"carried_over_year": year})
+                else:  # the carried-over sentence's grade keeps this one's badge and table row
+                    grades[new_key] = kept.model_copy(update={"badge": kept.badge or g.badge,
+                                                              "table": kept.table or g.table})
                 log.debug("%s %s carried over from %d", area.key, g.grade, year)
 
 

@@ -35,6 +35,9 @@ _LOOK_BACK = regex.compile(
     r"\b(?:previous|last|earlier|prior|before|compared (?:with|to)|(?:in|from|of) (?:19|20)\d\d\b)", regex.IGNORECASE
 )
 _YEAR = regex.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR_AFTER = regex.compile(
+    r"^[^.;(]{0,40}?\b(?:in|from|during|at) (?:our |the )?(?:previous |last |earlier )?(?P<year>(?:19|20)\d\d)\b",
+    regex.IGNORECASE)
 _FOUND_BEFORE = regex.compile(
     r"^[^.;]{0,40}?\b(?:we )?(?:found|recorded|estimated|reported) (?:in|during|at) (?:our|the) "
     r"(?P<when>previous|last|earlier|prior|(?:19|20)\d\d)\b", regex.IGNORECASE)
@@ -45,7 +48,11 @@ def _period(clause: str, after: str) -> tuple[Period, int | None]:
     words right after the value say it was found in an earlier inspection."""
     if _LOOK_BACK.search(clause):
         years = _YEAR.findall(clause)
-        return "previous", int(years[-1]) if years else None
+        if years:
+            return "previous", int(years[-1])
+        # "compared with 90.1 percent (… +/- 2.3 percent) in our 2022 inspection": the year follows the value
+        later = _YEAR_AFTER.search(after)
+        return "previous", int(later.group("year")) if later else None
     found = _FOUND_BEFORE.search(after)
     if found:
         years = _YEAR.findall(found.group(0))
