@@ -14,6 +14,9 @@ Targets, each with the number of items it gives:
     two bullets (paragraphs between them, such as "This area for improvement has been discharged.", skipped);
     a sentence that says something is a cause of concern ("We found that CDI remained a cause of concern.",
     "The recording rate for violent crime is a particular cause of concern at only 69.2 percent …") — one item;
+    a finding that "has given cause for concern" ("Our inspection found:" then the quoted paragraph "Greater
+    Manchester Police is failing to respond appropriately … This enduring service failure has given cause for
+    concern about public safety …") — one item, the paragraph's first sentence (the finding), quotes left out;
     a sentence that names causes of concern ("… two causes of concern relating to crime data integrity (CDI)
     and the management of sexual offenders", "the remaining causes of concern (investigating crime, and
     building, protecting and supporting the workforce)") — one item per named area not already given one.
@@ -29,6 +32,7 @@ import regex
 
 from peelextract.document import Block
 from peelextract.extract.context import Context
+from peelextract.extract.grades import context_area
 from peelextract.extract.numbers import parse_int
 from peelextract.models import AreaForImprovement
 
@@ -43,6 +47,7 @@ _STATEMENT = regex.compile(r"\b(?:should|needs? to|must|is failing|isn't|doesn't
 _IS_CONCERN = regex.compile(
     r"\b(?:is|was|were|are|remains?|remained|has been|have been|became|becomes) (?:a |an |the )?"
     r"(?:particular |serious |significant |continuing |further )?causes? (?:of|for) concern\b", regex.IGNORECASE)
+_GIVEN_CONCERN = regex.compile(r"\b(?:has|have|had) given (?:us )?cause (?:for|of) concern\b", regex.IGNORECASE)
 _NAMES_CONCERNS = regex.compile(r"\bcauses? of concern (?:\(|relating to\b)", regex.IGNORECASE)
 # Areas as letters and narrative name them (not the activity phrases of judgment sentences).
 _MENTIONS: tuple[tuple[regex.Pattern[str], str], ...] = tuple(
@@ -161,6 +166,10 @@ def _sentence_items(ctx: Context, taken: list[AreaForImprovement]) -> list[AreaF
         if _IS_CONCERN.search(sentence):
             stated.append(_item(ctx, "cause_of_concern", s_start, s_end))
             covered.update(mentioned_areas(sentence))
+        elif _GIVEN_CONCERN.search(sentence):
+            item = _finding_item(ctx, s_start)
+            stated.append(item)
+            covered.update([item.area] if item.area else mentioned_areas(item.text))
         elif _NAMES_CONCERNS.search(sentence):
             naming.append((s_start, s_end))
     for s_start, s_end in naming:
@@ -169,6 +178,16 @@ def _sentence_items(ctx: Context, taken: list[AreaForImprovement]) -> list[AreaF
                 covered.add(key)
                 stated.append(_item(ctx, "cause_of_concern", s_start, s_end, area=key))
     return stated
+
+
+def _finding_item(ctx: Context, offset: int) -> AreaForImprovement:
+    """The first sentence of the paragraph holding ``offset``, without an opening quotation mark."""
+    text = ctx.doc.text
+    start = text.rfind("\n", 0, offset) + 1
+    first_start, first_end = ctx.sentence_at(start)
+    while first_start < first_end and text[first_start] in "\"' ":
+        first_start += 1
+    return _item(ctx, "cause_of_concern", first_start, first_end)
 
 
 def extract_improvements(ctx: Context) -> list[AreaForImprovement]:
@@ -181,4 +200,12 @@ def _item(ctx: Context, kind: str, start: int, end: int, area: str | None = None
     text = ctx.doc.text[start:end]
     return AreaForImprovement(
         kind="cause_of_concern" if kind == "cause_of_concern" else "area_for_improvement", text=text,
-        area=area or ctx.area_at(start), section=ctx.section_id(start), evidence=ctx.doc.evidence(start, end))
+        area=area or ctx.area_at(start) or _question_area(ctx, start), section=ctx.section_id(start),
+        evidence=ctx.doc.evidence(start, end))
+
+
+def _question_area(ctx: Context, offset: int) -> str | None:
+    """In pillar-page rounds items sit under a question ("To what extent does the force treat all of the
+    people it serves with fairness and respect?"), not under an area section: the question's area."""
+    area = context_area(ctx, offset, None)
+    return area.key if area is not None else None
