@@ -55,10 +55,8 @@ def describe_failure(path: Path, exc: PeelError) -> str:
 
 
 def _update_dataset(out: Path) -> None:
-    try:
-        from peelextract.publish.dataset import build_dataset
-    except ImportError:  # dataset publishing is optional until its module lands
-        return
+    from peelextract.publish.dataset import build_dataset  # DuckDB and pyarrow: only when there is work
+
     build_dataset(out)
 
 
@@ -97,25 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("gold_dir", metavar="GOLD_DIR")
     v.add_argument("--json", action="store_true", help="print the scores as JSON")
     v.set_defaults(func=_eval)
-    _add_optional_commands(sub)
+    _add_command_modules(sub)
     return p
 
 
-# Modules that add sub-commands; each defines ``add_commands(sub)`` and imports its heavy dependencies
-# (Prefect, DuckDB, pyarrow) inside the command function, so ``peelextract extract`` stays fast.
-COMMAND_MODULES = ("peelextract.publish.dataset_cli", "peelextract.orchestrate_cli", "peelextract.publish.review_cli")
+def _add_command_modules(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Sub-commands defined beside what they run. Each module imports its heavy dependencies (Prefect,
+    DuckDB, pyarrow) inside the command function, so ``peelextract extract`` stays fast."""
+    from peelextract import orchestrate_cli
+    from peelextract.publish import dataset_cli, review_cli
 
-
-def _add_optional_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    import importlib
-
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in (dataset_cli, orchestrate_cli, review_cli):
         module.add_commands(sub)
 
 

@@ -1,9 +1,8 @@
 """The summary of one ingestion batch: counts, the per-report table and the markdown report, and the
-post-batch steps (dataset upsert, review site) that run when their modules are installed."""
+post-batch steps (dataset upsert, review site)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -74,36 +73,26 @@ class RunSummary:
 
 def publish_outputs(summary: RunSummary) -> None:
     """Upsert the reports extracted in this run into the dataset (unchanged ones are already there) and
-    rebuild the review site, when those modules exist; note what was skipped."""
+    rebuild the review site; a failure of either is noted in the summary, not raised (the reports are out)."""
+    from peelextract.publish.dataset import publish_reports
+    from peelextract.publish.review import build_site
+
     out = Path(summary.out_dir)
     new_ids = sorted({r.report_id for r in summary.results if r.status == "extracted" and r.report_id})
     if not new_ids and (out / "review" / "index.html").is_file():
         summary.notes.append("nothing new: dataset and review site left as they were")
         return
-    publish_reports = _optional("peelextract.publish.dataset", "publish_reports", summary, "dataset not updated")
-    if publish_reports is not None and new_ids:
+    if new_ids:
         try:
             publish_reports(out, _load_reports(out, new_ids))
         except PeelError as exc:
             log.error("dataset not updated: %s", exc)
             summary.notes.append(f"dataset not updated: {exc}")
-    build_site = _optional("peelextract.publish.review", "build_site", summary, "review site not built")
-    if build_site is not None:
-        try:
-            summary.site = str(build_site(out))
-        except PeelError as exc:
-            log.error("review site not built: %s", exc)
-            summary.notes.append(f"review site not built: {exc}")
-
-
-def _optional(module: str, name: str, summary: RunSummary, what: str) -> Any:
-    """``module.name`` or None (noted in the summary) while another issue has not landed it yet."""
     try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        log.info("%s: %s", what, exc)
-        summary.notes.append(f"{what} ({module}.{name} is not available)")
-        return None
+        summary.site = str(build_site(out))
+    except PeelError as exc:
+        log.error("review site not built: %s", exc)
+        summary.notes.append(f"review site not built: {exc}")
 
 
 def _load_reports(out: Path, ids: list[str]) -> list[Any]:
