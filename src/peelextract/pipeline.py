@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from peelextract.document import Document
-from peelextract.errors import NotAReportError
+from peelextract.errors import LimitExceededError, NotAReportError
 from peelextract.extract.cases import extract_case_counts
 from peelextract.extract.context import Context
 from peelextract.extract.grades import extract_graded_area_count, extract_grades, extract_ungraded
@@ -31,19 +31,28 @@ log = logging.getLogger(__name__)
 
 
 def source_to_document(src: SourceBytes, limits: Limits | None = None) -> Document:
-    """Read bytes of any supported format into a normalised Document."""
+    """Read bytes of any supported format into a normalised Document, within ``limits``."""
+    limits = limits or Limits()
     if src.format == "pdf":
         from peelextract.ingest.pdf import pdf_to_pages
         from peelextract.layout import pages_to_document
 
-        return pages_to_document(pdf_to_pages(src, limits or Limits()))
+        return pages_to_document(pdf_to_pages(src, limits))
+    # UTF-8 takes at most 4 bytes a character: more bytes than that cannot fit the character limit.
+    if len(src.data) > 4 * limits.max_chars:
+        raise LimitExceededError(src.name, f"{len(src.data)} bytes is more than the limit of {limits.max_chars} "
+                                 "characters")
     if src.format == "html":
         from peelextract.ingest.html import html_to_document
 
-        return html_to_document(src)
-    from peelextract.ingest.text import text_to_document
+        doc = html_to_document(src)
+    else:
+        from peelextract.ingest.text import text_to_document
 
-    return text_to_document(src)
+        doc = text_to_document(src)
+    if len(doc.text) > limits.max_chars:
+        raise LimitExceededError(src.name, f"{len(doc.text)} characters of text; the limit is {limits.max_chars}")
+    return doc
 
 
 def report_id(force: str, round_: str) -> str:

@@ -69,11 +69,12 @@ def extract_case_counts(ctx: Context) -> list[CaseCount]:
         matches = list(CASES.finditer(sentence))
         for i, m in enumerate(matches):
             clause_end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
+            start, end = s_start + m.start(), s_start + m.end()
             try:
                 x, y = parse_int(m.group("x")), parse_int(m.group("y"))
-            except ValueError:
+            except ValueError as exc:
+                ctx.warn("case_count_invalid", f"'{m.group(0)[:80]}': {exc}", start, end)
                 continue
-            start, end = s_start + m.start(), s_start + m.end()
             if y == 0 or x > y:
                 ctx.warn("case_count_invalid", f"'{m.group(0)}': x={x}, y={y}; expected 0 <= x <= y and y > 0",
                          start, end)

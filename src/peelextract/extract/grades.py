@@ -434,9 +434,13 @@ def extract_graded_area_count(ctx: Context, grades: list[Grade]) -> GradedAreaCo
         m = GRADED_COUNT.search(ctx.doc.text[s_start:s_end])
         if not m:
             continue
-        n, total = parse_int(m.group("n")), parse_int(m.group("m"))
-        found = len({g.area for g in grades if g.carried_over_year is None})
         start, end = s_start + m.start(), s_start + m.end()
+        try:
+            n, total = parse_int(m.group("n")), parse_int(m.group("m"))
+        except ValueError as exc:
+            ctx.warn("graded_count_invalid", f"'{m.group(0)[:80]}': {exc}", start, end)
+            continue
+        found = len({g.area for g in grades if g.carried_over_year is None})
         if found != n:
             ctx.warn("graded_count_mismatch",
                      f"the report says it grades {n} of {total} areas; {found} graded areas were found", start, end)

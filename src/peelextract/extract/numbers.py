@@ -18,6 +18,9 @@ NUMBER = (
     rf"(?:(?:{_WORD_ALT})(?:[- ](?:{_WORD_ALT}))?(?: hundred(?: and (?:{_WORD_ALT})(?:[- ](?:{_WORD_ALT}))?)?)?))"
 )
 _NUMBER_RE = regex.compile(rf"^{NUMBER}$", regex.IGNORECASE)
+# Above this a float no longer holds every whole number exactly (2**53 ≈ 9.0e15), and no count, rate or
+# percentage in a report comes near it: a longer run of digits is refused, not rounded (or made infinite).
+MAX_NUMBER = 1e15
 
 
 def _words_below_100(words: str) -> int:
@@ -36,13 +39,17 @@ def _words_below_100(words: str) -> int:
 def parse_number(text: str) -> float:
     """Parse "17,020" → 17020, "96.4" → 96.4, "nine" → 9, "twenty-one" → 21, "one hundred and five" → 105.
 
-    Raises ValueError for anything else (including malformed separators like "1,00").
+    Raises ValueError for anything else (including malformed separators like "1,00", and numbers above
+    ``MAX_NUMBER``).
     """
     s = text.strip().lower()
     if not _NUMBER_RE.match(s):
         raise ValueError(f"not a number: {text!r}")
     if s[0].isdigit():
-        return float(s.replace(",", ""))
+        value = float(s.replace(",", ""))
+        if value > MAX_NUMBER:
+            raise ValueError(f"number too large to be exact: {text[:40]!r}")
+        return value
     if " hundred" in s:
         head, _, rest = s.partition(" hundred")
         value = _words_below_100(head) * 100

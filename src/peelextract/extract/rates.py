@@ -46,10 +46,16 @@ def extract_rates(ctx: Context) -> list[Rate]:
             if avg is not None and any(not is_avg[j] for j in range(i + 1, found.index(avg))):
                 avg = None  # another rate stands between: the average is that one's
             start, end = block.start + m.start(), block.start + m.end()
+            try:
+                value = parse_number(m.group("value"))
+                average = parse_number(avg.group("value")) if avg is not None else None
+            except ValueError as exc:
+                ctx.warn("rate_invalid", f"'{m.group(0)[:80]}': {exc}", start, end)
+                continue
             out.append(Rate(
-                value=parse_number(m.group("value")), unit=m.group("unit").strip(),
+                value=value, unit=m.group("unit").strip(),
                 per=int(m.group("per").replace(",", "")), denominator=m.group("denom").lower(),
-                england_wales_average=parse_number(avg.group("value")) if avg is not None else None,
+                england_wales_average=average,
                 average_evidence=(ctx.doc.evidence(block.start + avg.start(), block.start + avg.end())
                                   if avg is not None else None),
                 section=ctx.section_id(start), area=ctx.area_at(start), evidence=ctx.doc.evidence(start, end),

@@ -134,10 +134,12 @@ class _ArticleParser(HTMLParser):
         row = self.row if kind == "table_cell" else None
         self.builder.add_chars(kind, node.chars, level=node.level, row=row)
 
-    def _add_chars(self, data: str, base: int) -> None:
+    def _add_chars(self, data: str, base: int, *, one_place: bool = False) -> None:
+        """Add text at source offset ``base``: character i at ``base + i``, or all at ``base`` when the text
+        decodes an entity (its characters are not the source's own)."""
         if self.skip_depth or self.scope_depth <= 0 or not self.stack:
             return
-        self.stack[-1].chars.extend((c, base + i, 0, None) for i, c in enumerate(data))
+        self.stack[-1].chars.extend((c, base if one_place else base + i, 0, None) for i, c in enumerate(data))
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
@@ -147,14 +149,24 @@ class _ArticleParser(HTMLParser):
         self._add_chars(data, self._offset())
 
     def handle_entityref(self, name: str) -> None:
-        self._add_chars(html.unescape(f"&{name};"), self._offset())
+        # The parser also calls this for "&D" in "R&D team" (no ";"): unescape exactly what the page has, so no
+        # ";" is invented, and text that is no entity keeps its own characters and offsets.
+        start = self._offset()
+        raw = f"&{name};" if self.text.startswith(";", start + 1 + len(name)) else f"&{name}"
+        decoded = html.unescape(raw)
+        self._add_chars(decoded, start, one_place=decoded != raw)
 
     def handle_charref(self, name: str) -> None:
-        ch = html.unescape(f"&#{name};")
-        start = self._offset()
-        if self.skip_depth or self.scope_depth <= 0 or not self.stack:
-            return
-        self.stack[-1].chars.extend((c, start, 0, None) for c in ch)
+        self._add_chars(html.unescape(f"&#{name};"), self._offset(), one_place=True)
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![foo[ … ]]>`` other than CDATA: the standard library asserts on it (Python 3.11); skip it to
+        its ``>`` like a bogus comment, as browsers do."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
 
 
 def html_to_document(src: SourceBytes) -> Document:
