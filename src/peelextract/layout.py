@@ -5,6 +5,15 @@
     paragraphs joined across lines and page breaks, line-end hyphens undone only where the joined word
     is a word of this document) → read_grade_table → Document
 Every kept character keeps its page and box, so evidence can be drawn on the page.
+
+A tagged PDF's structure tags (``PdfPage.tags``) come first, where geometry cannot see: ``drop_tagged``
+takes out /Artifact lines (a page-number artifact kept as the page label), figure contents and notes; then
+a heading element is a heading of its level whatever its type size, a list item, caption or table cell is
+that, and one element is one block (a paragraph stays whole across a page break, two elements never
+merge). A P is taken as a paragraph only when the document tags some headings: a PDF that tags everything
+P says nothing, so its headings are still found by size and weight. Lines with no tag go through the
+geometry alone, and the furniture bands, contents, footnote and chart steps still run after the tags. An
+untagged PDF takes none of these branches.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from dataclasses import dataclass, field
 import regex
 
 from peelextract.document import BlockKind, Document, DocumentBuilder
-from peelextract.ingest.pdf import PdfPage, PdfPages
+from peelextract.ingest.pdf import ARTIFACT, PdfPage, PdfPages, StructTag
 from peelextract.ingest.text import GRADE_LINE
 from peelextract.layout_lines import Line, page_to_lines
 from peelextract.layout_tables import TableRow, read_grade_table
@@ -41,6 +50,7 @@ class _Block:
     kind: BlockKind
     lines: list[Line] = field(default_factory=list)
     level: int = 0
+    row: int | None = None
 
 
 def body_size(pages: list[list[Line]]) -> float:
@@ -72,13 +82,62 @@ def drop_furniture(pages: list[list[Line]], heights: list[float]) -> tuple[list[
         keep: list[Line] = []
         for line in lines:
             if _band_key(line, h) in furniture:
-                if line.text.strip().isdigit() or regex.fullmatch(r"(?i)page \d+( of \d+)?", line.text.strip()):
-                    label = regex.sub(r"\D", " ", line.text).split()[0]
+                label = _page_label(line.text) or label
                 continue
             keep.append(line)
         labels.append(label)
         kept.append(keep)
     return kept, labels
+
+
+def _page_label(text: str) -> str:
+    """The page number a furniture line shows ("12", "Page 12 of 30"), else ""."""
+    text = text.strip()
+    if text.isdigit() or regex.fullmatch(r"(?i)page \d+( of \d+)?", text):
+        return regex.sub(r"\D", " ", text).split()[0]
+    return ""
+
+
+def drop_tagged(
+    pages: list[list[Line]], struct: tuple[StructTag, ...],
+) -> tuple[list[list[Line]], list[str], list[str]]:
+    """Take out what the structure tags say is not body text: artifacts (a page-number artifact is the
+    page's label), figure contents (chart labels) and notes (one note per Note element, in page order)."""
+    labels: list[str] = []
+    notes: list[str] = []
+    kept: list[list[Line]] = []
+    note_tag = 0  # the Note element of the last note line: its next line continues the note, on any page
+    for lines in pages:
+        label = ""
+        keep: list[Line] = []
+        for line in lines:
+            kind = struct[line.tag - 1].kind if line.tag > 0 else None
+            if line.tag == ARTIFACT:
+                label = _page_label(line.text) or label
+            elif kind == "footnote":
+                if line.tag == note_tag:
+                    notes[-1] += " " + line.text.strip()
+                else:
+                    notes.append(line.text.strip())
+                note_tag = line.tag
+            elif kind != "figure":
+                keep.append(line)
+        labels.append(label)
+        kept.append(keep)
+    return kept, labels, notes
+
+
+def tag_kinds(struct: tuple[StructTag, ...]) -> tuple[BlockKind | None, ...]:
+    """The block kind each tag gives its lines, None where the geometry decides (see the module doc)."""
+    trust_p = any(t.kind == "heading" for t in struct)
+    out: list[BlockKind | None] = []
+    for t in struct:
+        kind = t.kind
+        if kind in ("heading", "list_item", "caption", "table_cell") or (kind == "paragraph" and trust_p):
+            out.append(kind)
+        else:
+            out.append(None)
+    return tuple(out)
 
 
 def drop_contents(pages: list[list[Line]]) -> list[list[Line]]:
@@ -143,10 +202,15 @@ def drop_charts(pages: list[list[Line]], body: float) -> list[list[Line]]:
     return out
 
 
-def _line_kind(line: Line, body: float) -> BlockKind:
+def _line_kind(line: Line, body: float, kinds: tuple[BlockKind | None, ...] = ()) -> BlockKind:
     text = line.text.strip()
+    tagged = kinds[line.tag - 1] if line.tag > 0 else None
+    if tagged == "table_cell":
+        return tagged  # a grade in a tagged table is a cell of its row, not a badge
     if GRADE_LINE.match(text):
         return "badge"
+    if tagged is not None:
+        return tagged
     if _CAPTION.match(text):
         return "caption"
     if line.size >= body * 1.15 or (line.bold and not _TERMINAL.search(text) and len(text) < 200):
@@ -158,6 +222,11 @@ def _line_kind(line: Line, body: float) -> BlockKind:
 
 def _starts_new_block(prev: _Block, line: Line, kind: BlockKind, pitch: float) -> bool:
     last = prev.lines[-1]
+    if line.tag > 0 and last.tag > 0:  # both lines tagged: one element is one block, wherever its lines are
+        if line.tag != last.tag:
+            return True
+        if kind == prev.kind:
+            return False
     if kind != "paragraph" or prev.kind not in ("paragraph", "list_item"):
         return not (kind == "heading" and prev.kind == "heading" and line.page == last.page
                     and line.top - last.bottom < pitch and abs(line.size - last.size) < 0.5)
@@ -168,16 +237,21 @@ def _starts_new_block(prev: _Block, line: Line, kind: BlockKind, pitch: float) -
     return line.top - last.top > pitch * 1.3
 
 
-def lines_to_blocks(pages: list[list[Line]], body: float) -> list[_Block]:
+def lines_to_blocks(pages: list[list[Line]], body: float, struct: tuple[StructTag, ...] = ()) -> list[_Block]:
     flat = [line for lines in pages for line in lines]
+    kinds = tag_kinds(struct)
     pitches = [b.top - a.top for a, b in itertools.pairwise(flat)
                if a.page == b.page and abs(a.size - body) < 0.5 and abs(b.size - body) < 0.5 and b.top > a.top]
     pitch = sorted(pitches)[len(pitches) // 2] if pitches else body * 1.4
     blocks: list[_Block] = []
     for line in flat:
-        kind = _line_kind(line, body)
+        kind = _line_kind(line, body, kinds)
         if blocks and not _starts_new_block(blocks[-1], line, kind, pitch):
             blocks[-1].lines.append(line)
+            continue
+        tag = struct[line.tag - 1] if line.tag > 0 and kinds[line.tag - 1] == kind else None
+        if tag is not None:
+            blocks.append(_Block(kind, [line], tag.level, tag.row or None))
             continue
         level = 2 if kind == "heading" and line.size >= body * 1.3 else (3 if kind == "heading" else 0)
         blocks.append(_Block(kind, [line], level))
@@ -245,20 +319,28 @@ def pages_to_document(pdf: PdfPages) -> Document:
     """Lay out every page and build one normalised Document with page and box per character."""
     raw_pages = [page_to_lines(p) for p in pdf.pages]
     heights = [p.height for p in pdf.pages]
+    tag_labels: list[str] = []
+    tag_notes: list[str] = []
+    if pdf.tagged:
+        raw_pages, tag_labels, tag_notes = drop_tagged(raw_pages, pdf.struct)
     body = body_size(raw_pages)
     pages, labels = drop_furniture(raw_pages, heights)
+    if tag_labels:
+        labels = [t or b for t, b in zip(tag_labels, labels, strict=True)]
     pages = drop_contents(pages)
     pages, notes = split_footnotes(pages, body, heights)
+    notes = tag_notes + notes
     pages = drop_charts(pages, body)
     vocab = document_words(pages)
     pages, table = read_grade_table(pages)
     builder = DocumentBuilder(source=pdf.source.source(pages=len(pdf.pages)), with_boxes=True)
     table_emitted = False
-    for block in lines_to_blocks(pages, body):
+    for block in lines_to_blocks(pages, body, pdf.struct):
         if not table_emitted and table and block.lines[0].top > table[0].top and block.lines[0].page == table[0].page:
             _emit_table(builder, table)
             table_emitted = True
-        builder.add_chars(block.kind, _block_chars(block, vocab), level=block.level, page=block.lines[0].page)
+        builder.add_chars(block.kind, _block_chars(block, vocab), level=block.level, page=block.lines[0].page,
+                          row=block.row)
     if table and not table_emitted:
         _emit_table(builder, table)
     return builder.build(page_labels=labels, notes=notes)

@@ -1,13 +1,18 @@
 """Characters of one PDF page → lines, with footnote markers (small raised digits) taken out.
 
 pdfium emits "\\r\\n" between lines and turns a line-end hyphen into U+FFFE with no line break after
-it; both end a line here (the hyphen stays as the line's last character for the layout to judge).
+it; both end a line here (the hyphen stays as the line's last character for the layout to judge). On a
+tagged page a change of structure tag (artifact to content, one element to the next) ends a line too, so
+each line carries one tag: a page number drawn beside body text, or two table cells on one baseline,
+become lines of their own.
 """
 
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from peelextract.ingest.pdf import PdfPage
@@ -30,9 +35,10 @@ class Line:
     x1: float
     size: float
     bold: bool
+    tag: int = 0  # the structure tag of its characters (see PdfPage.tags); 0 when untagged
 
 
-def _make_line(page: int, idx: list[int], p: PdfPage) -> Line | None:
+def _make_line(page: int, idx: list[int], p: PdfPage, tag: int = 0) -> Line | None:
     text, sizes_of, boxes = p.text, p.sizes, p.boxes
     sizes = Counter(sizes_of[i] for i in idx if text[i] != " ")
     if not sizes:
@@ -60,7 +66,7 @@ def _make_line(page: int, idx: list[int], p: PdfPage) -> Line | None:
     return Line(page=page, chars=kept, text="".join(c for c, _ in kept),
                 top=min(b[1] for _, b in kept), bottom=max(b[3] for _, b in kept),
                 x0=min(b[0] for _, b in kept), x1=max(b[2] for _, b in kept),
-                size=size, bold=heavy * 2 > sum(1 for c, _ in kept if not c.isspace()))
+                size=size, bold=heavy * 2 > sum(1 for c, _ in kept if not c.isspace()), tag=tag)
 
 
 def _breaks_line(p: PdfPage, i: int) -> bool:
@@ -76,6 +82,8 @@ def _breaks_line(p: PdfPage, i: int) -> bool:
 
 
 def page_to_lines(p: PdfPage) -> list[Line]:
+    if p.tags is not None:
+        return [line for idx, tag in _tagged_runs(p, p.tags) if (line := _make_line(p.number, idx, p, tag))]
     lines: list[Line] = []
     current: list[int] = []
     for i, ch in enumerate(p.text):
@@ -97,3 +105,27 @@ def page_to_lines(p: PdfPage) -> list[Line]:
         if line:
             lines.append(line)
     return lines
+
+
+def _tagged_runs(p: PdfPage, tags: array) -> Iterator[tuple[list[int], int]]:  # type: ignore[type-arg]
+    """The character indices of each line of a tagged page, with the tag of the line's characters: as
+    ``page_to_lines`` splits them, and also where the tag of the next non-space character changes."""
+    current: list[int] = []
+    tag: int | None = None
+    for i, ch in enumerate(p.text):
+        if ch in _BREAKS:
+            if current:
+                yield current, tag or 0
+            current, tag = [], None
+            continue
+        if ch != " ":
+            if tag is not None and tags[i] != tag:
+                yield current, tag
+                current = []
+            tag = tags[i]
+        current.append(i)
+        if ch in _SOFT and _breaks_line(p, i):
+            yield current, tag or 0
+            current, tag = [], None
+    if current:
+        yield current, tag or 0
