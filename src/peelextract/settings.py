@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-EXTRACTOR_VERSION = "0.2.2"
+EXTRACTOR_VERSION = "0.2.3"
 
 
 @dataclass(frozen=True)
