@@ -120,3 +120,30 @@ def test_join_hyphen_rules(left: str, right: str, joined: bool) -> None:
 def test_hyphenated_form_elsewhere_keeps_the_hyphen() -> None:
     vocab = ({"decisionmaking"}, {"decision-making"})
     assert _join_hyphen("the decision-", "making process", vocab) is False
+
+
+_THREADS = """
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from peelextract.ingest import read_path
+from peelextract.ingest.pdf import pdf_to_pages
+from peelextract.settings import Limits
+srcs = [read_path(p) for p in sorted(Path({reports!r}).glob("*.pdf")) * 8]
+def text(src):
+    return "".join(p.text for p in pdf_to_pages(src, Limits()).pages)
+with ThreadPoolExecutor(4) as pool:
+    together = list(pool.map(text, srcs))
+print("same" if together == [text(s) for s in srcs] else "different")
+"""
+
+
+def test_bug_pdfium_in_threads_crashed_the_process() -> None:
+    """The ingestion flow's default thread runner read PDFs in parallel threads; pdfium is not thread-safe and
+    the process died (SIGSEGV or SIGABRT in 2 of 4 runs of this script without the lock). In a subprocess, so a
+    crash fails this test rather than the whole run."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", _THREADS.format(reports=str(REPORTS))], capture_output=True,
+                         text=True, timeout=300)
+    assert (res.returncode, res.stdout.strip()) == (0, "same"), res.stderr[-2000:]

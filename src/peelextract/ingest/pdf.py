@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import logging
+import threading
 import time
 import zlib
 from array import array
@@ -34,6 +35,11 @@ from peelextract.ingest import SourceBytes
 from peelextract.settings import Limits
 
 log = logging.getLogger(__name__)
+
+# pdfium is not thread-safe: two threads in it at once crash the process (a segmentation fault, seen with the
+# ingestion flow's thread runner on a batch of PDFs). Every use of pdfium in the process holds this lock;
+# processes (the processes or Dask runner) each have their own pdfium and read in parallel.
+PDFIUM_LOCK = threading.RLock()
 
 _STREAM = regex.compile(rb"(?<!end)stream\r?\n")
 _WORD_START = regex.compile(r"(?<![^ \r\n])[^ \r\n]")  # the first character of a word
@@ -175,9 +181,19 @@ def _inflated_size(compressed: memoryview, budget: int) -> int:
 
 def pdf_to_pages(src: SourceBytes, limits: Limits) -> PdfPages:
     """Every page's characters. Raises PdfError subclasses naming the file (and page) on bad input."""
-
     check_complete(src)
     check_inflation(src, limits)
+    with PDFIUM_LOCK:
+        pages, tagged, struct = _read_pages(src, limits)
+    if not any(p.text.strip() for p in pages):
+        raise NoTextLayerError(src.name, f"no text layer on any of {len(pages)} pages: scanned (image-only) PDFs "
+                               "are not supported")
+    elements = tuple(struct.tags) if struct is not None else ()
+    return PdfPages(source=src, pages=tuple(pages), tagged=tagged, struct=elements)
+
+
+def _read_pages(src: SourceBytes, limits: Limits) -> tuple[list[PdfPage], bool, _StructTable | None]:
+    """Open the PDF, copy out every page's characters within the limits, close it (caller holds the lock)."""
     started = time.monotonic()
     pdf = _open(src)
     try:
@@ -202,11 +218,7 @@ def pdf_to_pages(src: SourceBytes, limits: Limits) -> PdfPages:
             pages.append(PdfPage(index + 1, width, height, text, boxes, sizes, weights, tags))
     finally:
         pdf.close()  # type: ignore[attr-defined]
-    if not any(p.text.strip() for p in pages):
-        raise NoTextLayerError(src.name, f"no text layer on any of {len(pages)} pages: scanned (image-only) PDFs "
-                               "are not supported")
-    elements = tuple(struct.tags) if struct is not None else ()
-    return PdfPages(source=src, pages=tuple(pages), tagged=tagged, struct=elements)
+    return pages, tagged, struct
 
 
 def _read_page(src: SourceBytes, pdf: Any, index: int, struct: _StructTable | None) -> tuple[

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from peelextract.ingest.pdf import PDFIUM_LOCK
 from peelextract.models import PageBox, Report
 from peelextract.publish.review_marks import KIND_NAMES, value_evidence
 
@@ -87,8 +88,9 @@ def render_pages(pdf: Path, pages: set[int], scale: float = RENDER_SCALE) -> dic
     def encode(number: int, width: float, height: float, px_w: int, px_h: int, stride: int, buf: bytes) -> PageImage:
         return PageImage(number, width, height, px_w, png_gray(px_w, px_h, stride, buf, levels16=True))
 
-    # pdfium is not thread-safe: render here, one page at a time, and compress in the pool meanwhile.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+    # pdfium is not thread-safe: render here, one page at a time under the process-wide lock, and compress
+    # in the pool meanwhile.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool, PDFIUM_LOCK:
         jobs = []
         doc = pypdfium2.PdfDocument(str(pdf))
         try:
