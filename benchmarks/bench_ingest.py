@@ -1,7 +1,9 @@
-"""Ingestion benchmark: N copies of the sample report (force names from FORCES, so ids differ up to 44;
-every copy has different bytes, so every copy is really extracted).
+"""Ingestion benchmark: N distinct copies of the sample report, as published-style PDFs (default; rendered
+once by fixtures/make_pdf.py and cached under benchmarks/.cache/, like bench_pipeline.py) or as text
+(``--text``). Force names come from FORCES, so report ids differ for the first 42 copies; every copy has
+different bytes, so every copy is really extracted.
 
-    .venv/bin/python benchmarks/bench_ingest.py [-n 130] [--skip-processes]
+    .venv/bin/python benchmarks/bench_ingest.py [-n 130] [--text] [--skip-processes]
 
 Prints one table: one-by-one library loop, Prefect flow on threads and on processes, an unchanged re-run
 (flow and plain library), and Prefect's overhead per run (empty batch) and per report.
@@ -21,6 +23,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "fixtures" / "reports" / "cleveland-police_peel-2021-22.txt"
 sys.path.insert(0, str(ROOT))
+
+
+def make_pdf_inbox(folder: Path, n: int) -> None:
+    """Links to N distinct rendered PDFs (bench_pipeline's corpus, rendered on first use)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_pipeline import make_corpus
+
+    folder.mkdir(parents=True)
+    for i, pdf in enumerate(make_corpus(n)):
+        (folder / f"copy-{i:04d}.pdf").symlink_to(pdf)
 
 
 def make_inbox(folder: Path, n: int) -> None:
@@ -56,13 +68,18 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=130)
     ap.add_argument("--skip-processes", action="store_true")
+    ap.add_argument("--text", action="store_true", help="text copies instead of PDFs")
     args = ap.parse_args()
     logging.disable(logging.WARNING)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+    from peelextract.orchestrate_cli import PREFECT_DEFAULTS  # the settings `peelextract ingest` runs with
+
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     try:
         inbox, empty = tmp / "inbox", tmp / "empty"
-        make_inbox(inbox, args.n)
+        (make_inbox if args.text else make_pdf_inbox)(inbox, args.n)
         empty.mkdir()
         import peelextract.pipeline  # noqa: F401  (imports and spaCy load outside the timings)
         from peelextract.orchestrate.work import discover
@@ -86,7 +103,8 @@ def main() -> int:
         t_relib, n = library_loop(inbox, tmp / "o-thr")
         rows.append(("unchanged re-run, library loop", t_relib, n))
         empty_run = rows[1][1]
-        print(f"\nIngestion of {args.n} report copies ({os.cpu_count()} CPUs)\n")
+        kind = "text" if args.text else "PDF"
+        print(f"\nIngestion of {args.n} {kind} report copies ({os.cpu_count()} CPUs)\n")
         print(f"{'case':62} {'seconds':>8} {'extracted':>9} {'s/report':>9}")
         for name, secs, extracted in rows:
             per = secs / args.n if "empty" not in name else float("nan")

@@ -112,7 +112,9 @@ def make_corpus(n: int) -> list[Path]:
         src = CACHE / f"{slug(force)}{suffix}_peel-2021-22.txt"
         pdf = src.with_suffix(".pdf")
         if not pdf.exists():
-            src.write_text(text.replace("Cleveland Police", force).replace("Cleveland", short), encoding="utf-8")
+            body = text.replace("Cleveland Police", force).replace("Cleveland", short)
+            # Past 42 forces the copies repeat a force: a last line keeps their bytes (and sha256) distinct.
+            src.write_text(body + (f"\nBenchmark copy {i}." if suffix else ""), encoding="utf-8")
             todo.append((src, pdf))
         paths.append(pdf)
     for src, pdf in todo:
