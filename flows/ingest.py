@@ -35,7 +35,7 @@ from peelextract.orchestrate.cache import extractor_version
 from peelextract.orchestrate.quarantine import safe_quarantine
 from peelextract.orchestrate.sources import SourceItem
 from peelextract.orchestrate.summary import RunSummary, publish_outputs
-from peelextract.orchestrate.work import ItemResult, discover, process_item
+from peelextract.orchestrate.work import ItemResult, discover, process_item, unchanged_files
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,11 @@ def discover_task(source: str) -> list[SourceItem]:
     return discover(source)
 
 
+@task(name="check-unchanged", cache_policy=NO_CACHE)
+def unchanged_task(items: list[SourceItem], out_dir: str) -> list[ItemResult]:
+    return unchanged_files(items, Path(out_dir))
+
+
 @task(name="ingest-report", cache_policy=NO_CACHE, task_run_name="ingest {item.name}")
 def ingest_report(item: SourceItem, out_dir: str, use_cache: bool = True) -> ItemResult:
     return process_item(item, Path(out_dir), use_cache=use_cache)
@@ -95,8 +100,12 @@ def ingest_reports(source: str, out_dir: str, use_cache: bool = True) -> RunSumm
     logger.info("%s: %d inputs, extractor %s", source, len(items), extractor_version())
     progress_id = create_progress_artifact(progress=0.0, key="peel-ingest-progress",
                                            description=f"Ingesting {len(items)} inputs from {source}")
-    futures = {ingest_report.submit(item, out_dir, use_cache): item for item in items}
-    results = _collect(futures, out_dir, progress_id)
+    known = unchanged_task(items, out_dir) if use_cache else []
+    if known:
+        logger.info("%d inputs unchanged since they were extracted: no task for them", len(known))
+    done = {r.name for r in known}
+    futures = {ingest_report.submit(item, out_dir, use_cache): item for item in items if item.name not in done}
+    results = known + _collect(futures, out_dir, progress_id, len(items))
     order = {item.name: i for i, item in enumerate(items)}
     summary = RunSummary(source=source, out_dir=out_dir, results=sorted(results, key=lambda r: order[r.name]))
     summary = publish_task(summary)
@@ -111,16 +120,23 @@ def ingest_reports(source: str, out_dir: str, use_cache: bool = True) -> RunSumm
 
 
 def _collect(futures: dict[PrefectFuture[ItemResult], SourceItem], out_dir: str,
-             progress_id: Any) -> list[ItemResult]:
+             progress_id: Any, total: int) -> list[ItemResult]:
+    """Each task's result as it completes, with the terminal bar and the progress artifact (of ``total``
+    inputs, the unchanged ones counted as done)."""
     results: list[ItemResult] = []
-    bar = _progress_bar(len(futures))
+    skipped = total - len(futures)
+    bar = _progress_bar(total)
+    bar(skipped)
     last = 0.0
+    if progress_id is not None and not futures:
+        update_progress_artifact(progress_id, 100.0)
     for fut in as_completed(list(futures)):
         results.append(_result(fut, futures[fut], out_dir))
-        bar(len(results))
+        done = skipped + len(results)
+        bar(done)
         now = time.monotonic()
-        if progress_id is not None and (now - last > 0.5 or len(results) == len(futures)):
-            update_progress_artifact(progress_id, 100.0 * len(results) / max(1, len(futures)))
+        if progress_id is not None and (now - last > 0.5 or done == total):
+            update_progress_artifact(progress_id, 100.0 * done / max(1, total))
             last = now
     bar(-1)
     return results

@@ -155,3 +155,24 @@ def test_dask_runner_on_a_local_cluster(inbox: Path, tmp_path: Path, monkeypatch
     summary = run_ingest(str(inbox), str(tmp_path / "out"))
     assert summary.count("extracted") == 1 and len(summary.failed) == 1
     assert (tmp_path / "out" / "cleveland-police-2021-22.json").is_file()
+
+
+def test_extraction_processes_give_the_same_outputs_and_errors(inbox: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """PEELEXTRACT_EXTRACT_PROCESSES=2: reports are extracted in spawned processes; the outputs are the same
+    bytes as in process, and the errors raised there come back as the same documented errors."""
+    from flows.ingest import run_ingest
+
+    from peelextract.orchestrate import pool
+
+    here = run_ingest(str(inbox), str(tmp_path / "here"))
+    monkeypatch.setenv("PEELEXTRACT_EXTRACT_PROCESSES", "2")
+    try:
+        there = run_ingest(str(inbox), str(tmp_path / "there"))
+        assert pool._pool is not None  # the reports really went to the pool
+    finally:
+        pool.shutdown()
+    assert [(r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in there.results] == [
+        (r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in here.results]
+    for name in ("cleveland-police-2021-22.json", "cleveland-police-2021-22.txt"):
+        assert (tmp_path / "there" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()

@@ -22,6 +22,18 @@ class PeelError(Exception):
     def as_dict(self) -> dict[str, object]:
         return {"code": self.code, "source": self.source, "page": self.page, "reason": self.reason}
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled as message + attributes: an error raised in an extraction process (orchestrate.pool) or a
+        # Prefect worker comes back as the same class, whatever its __init__ takes.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[PeelError], args: tuple[object, ...], state: dict[str, object]) -> PeelError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
 
 class InputError(PeelError):
     """The bytes cannot be read as a report at all."""
