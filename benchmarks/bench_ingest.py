@@ -98,6 +98,13 @@ def main() -> int:
         if not args.skip_processes:
             t, n = flow_run(inbox, tmp / "o-proc", "processes")
             rows.append((f"Prefect flow, processes runner ({os.cpu_count()} workers)", t, n))
+        workers = os.cpu_count() or 2
+        os.environ["PEELEXTRACT_EXTRACT_PROCESSES"] = str(workers)
+        t_pool, n = flow_run(inbox, tmp / "o-pool", "threads")
+        rows.append((f"Prefect flow, threads + {workers} extraction processes", t_pool, n))
+        t, n = flow_run(inbox, tmp / "o-pool", "threads")
+        rows.append((f"unchanged re-run, threads + {workers} extraction processes", t, n))
+        del os.environ["PEELEXTRACT_EXTRACT_PROCESSES"]
         t_re, n = flow_run(inbox, tmp / "o-thr", "threads")
         rows.append(("unchanged re-run, Prefect flow (threads)", t_re, n))
         t_relib, n = library_loop(inbox, tmp / "o-thr")
