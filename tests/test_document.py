@@ -60,3 +60,17 @@ def test_normalise_text_matches_block_normalisation() -> None:
 def test_excerpt_metadata_lines_are_skipped() -> None:
     doc = doc_of("# source: https://example.org/x\n# completeness: excerpts\nCheshire 2015\n\nSome text.\n# ---\nMore.")
     assert doc.text == "Cheshire 2015\nSome text.\nMore."
+
+
+def test_bug_spacy_sees_overlong_runs_masked_at_the_same_length() -> None:
+    """A run of 28,882 "?" took spaCy's tokenizer 115 s (tests/test_fuzz.py keeps the whole input)."""
+    from peelextract.nlp import tokenizer_text
+
+    text = "The force is good. " + "?" * 100 + " See https://example.org/" + "a" * 70 + ". Done."
+    masked = tokenizer_text(text)
+    assert len(masked) == len(text)
+    assert masked.startswith("The force is good. ") and masked.endswith(" Done.")
+    words = masked.split()
+    assert words[4] == "x" * 99 + "?"  # a run ending a sentence keeps its full stop or question mark
+    assert words[6] == "x" * (len("https://example.org/") + 70) + "."
+    assert tokenizer_text("short words only.") == "short words only."

@@ -568,6 +568,8 @@ FOUND: dict[str, tuple[str, Callable[[], bytes]]] = {
     "html-unclosed-marked-section": ("p.html", lambda: b"<html><body><![</body></html>"),
     "html-entity-without-semicolon": ("p.html", lambda: (
         b"<html><body><h1>PEEL 2021/22: An inspection of Northshire Police</h1><p>R&D team</p></body></html>")),
+    # 28,882 "?" on one line: spaCy's tokenizer took 115 s on it (one suffix at a time), once per process.
+    "spacy-long-punctuation-run": ("r.txt", lambda: (TITLE + "?" * 28882 + "\n").encode()),
     "pdf-page-count-too-high": ("n.pdf", lambda: (
         _PDF["northshire-police_peel-2018-19-synthetic.pdf"].replace(b"/Count 14", b"/Count 15", 1))),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-EXTRACTOR_VERSION = "0.2.3"
+EXTRACTOR_VERSION = "0.2.4"
 
 
 @dataclass(frozen=True)
