@@ -104,10 +104,18 @@ def unchanged_files(items: list[SourceItem], out_dir: Path, limits: Limits | Non
         if hit is None:
             continue
         record = store.source(item.location) or SourceRecord(location=item.location, name=item.name)
-        store.record_source(_with(record, sha=sha, report_id=hit.report_id))
-        out.append(_failed(item, hit.error or {}, sha, started, cached=True) if not hit.ok
-                   else _from_entry(item, hit, "cached", False, started))
+        out.append(_cached(item, store, hit, record, sha, False, started))
     return out
+
+
+def _cached(item: SourceItem, store: StateStore, hit: CacheEntry, record: SourceRecord, sha: str,
+            not_modified: bool, started: float) -> ItemResult:
+    """The result of an input the cache already answers (its earlier success or failure); notes its sha."""
+    log.info("%s: unchanged (sha256 %s, extractor %s); not extracted", item.name, sha[:12], hit.extractor_version)
+    store.record_source(_with(record, sha=sha, report_id=hit.report_id))
+    if not hit.ok:
+        return _failed(item, hit.error or {}, sha, started, cached=True)
+    return _from_entry(item, hit, "cached", not_modified, started)
 
 
 def process_item(item: SourceItem, out_dir: Path, *, use_cache: bool = True, fetcher: Fetcher | None = None,
@@ -124,11 +132,7 @@ def process_item(item: SourceItem, out_dir: Path, *, use_cache: bool = True, fet
         data, sha = src.data, src.sha256
         hit = store.lookup(sha, version) if use_cache else None
         if hit is not None:
-            log.info("%s: unchanged (sha256 %s, extractor %s); not extracted", item.name, sha[:12], version)
-            store.record_source(_with(record, sha=sha, report_id=hit.report_id))
-            if not hit.ok:
-                return _failed(item, hit.error or {}, sha, started, cached=True)
-            return _from_entry(item, hit, "cached", not_modified, started)
+            return _cached(item, store, hit, record, sha, not_modified, started)
         pool = extraction_pool()
         if pool is None:
             entry = extract_and_publish(src, out_dir, version, limits)
