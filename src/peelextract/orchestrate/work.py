@@ -95,11 +95,11 @@ def unchanged_files(items: list[SourceItem], out_dir: Path, limits: Limits | Non
     limits = limits or limits_from_env()
     out: list[ItemResult] = []
     for item in items:
-        path = Path(item.location)
-        if item.kind != "file" or not path.is_file() or path.stat().st_size > limits.max_bytes:
-            continue
         started = time.perf_counter()
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = _file_bytes(item, limits)
+        if data is None:
+            continue
+        sha = hashlib.sha256(data).hexdigest()
         hit = store.lookup(sha, version)
         if hit is None:
             continue
@@ -153,8 +153,9 @@ def process_item(item: SourceItem, out_dir: Path, *, use_cache: bool = True, fet
 
 
 def _file_bytes(item: SourceItem, limits: Limits) -> bytes | None:
-    """The bytes of a local input that failed before it was read in full (empty, unreadable), for its
-    quarantined copy; None for URLs, missing files and files over the size limit."""
+    """The bytes of a local input (to hash it before scheduling, or for the quarantined copy of one that
+    failed before it was read in full); None for URLs, missing or unreadable files and files over the size
+    limit."""
     path = Path(item.location)
     if item.kind != "file" or not path.is_file() or path.stat().st_size > limits.max_bytes:
         return None
