@@ -117,8 +117,10 @@ def main() -> int:
             per = secs / args.n if "empty" not in name else float("nan")
             print(f"{name:62} {secs:8.2f} {extracted:9d} {per:9.3f}")
         print(f"\nPrefect overhead per run (empty batch): {empty_run:.2f} s")
-        print(f"Prefect overhead per report, extraction run: {(t_thr - t_lib - empty_run) / args.n * 1000:.1f} ms"
-              " (threads flow − library loop − empty run, / N)")
+        print(
+            f"Prefect overhead per report, extraction run: {(t_thr - t_lib - empty_run) / args.n * 1000:.1f} ms"
+            " (threads flow − library loop − empty run, / N)"
+        )
         print(f"Prefect overhead per report, unchanged run: {(t_re - t_relib - empty_run) / args.n * 1000:.1f} ms")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -119,8 +119,11 @@ def make_corpus(n: int) -> list[Path]:
             todo.append((src, pdf))
         paths.append(pdf)
     for src, pdf in todo:
-        subprocess.run([sys.executable, str(ROOT / "fixtures" / "make_pdf.py"), str(src), str(pdf)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "fixtures" / "make_pdf.py"), str(src), str(pdf)],
+            check=True,
+            capture_output=True,
+        )
     return paths
 
 
@@ -146,8 +149,9 @@ def vm_hwm_mb() -> float:
 
 
 def in_child(paths: list[Path]) -> dict[str, float]:
-    res = subprocess.run([sys.executable, __file__, "--child", *map(str, paths)], capture_output=True, text=True,
-                         check=True)
+    res = subprocess.run(
+        [sys.executable, __file__, "--child", *map(str, paths)], capture_output=True, text=True, check=True
+    )
     return dict(json.loads(res.stdout.strip().splitlines()[-1]))
 
 
@@ -160,8 +164,9 @@ def cli_run(paths: list[Path], repeat: int) -> tuple[float, float]:
         with tempfile.TemporaryDirectory() as out:
             cmd = [str(exe), "extract", *map(str, paths), "--out", out, "--no-dataset", "-q"]
             t0 = time.perf_counter()
-            res = subprocess.run([GNU_TIME, "-f", "%M", *cmd] if GNU_TIME else cmd, check=True, capture_output=True,
-                                 text=True)
+            res = subprocess.run(
+                [GNU_TIME, "-f", "%M", *cmd] if GNU_TIME else cmd, check=True, capture_output=True, text=True
+            )
             times.append(time.perf_counter() - t0)
             if GNU_TIME:  # its child is forked from `time` (2 MB), so its maxrss is the command's own
                 peak = max(peak, int(res.stderr.strip().splitlines()[-1]) / 1024)
@@ -197,8 +202,10 @@ def main() -> int:
     cli_batch, cli_peak = cli_run(corpus, 1)
     n = len(corpus)
     print(f"\nBatch of {n} distinct report PDFs")
-    print(f"{'in process, one by one':<28}{batch['wall']:>10.2f} s  ({batch['wall'] / n:.3f} s/report)  "
-          f"peak RSS {batch['peak_mb']:.0f} MB (vs {small['peak_mb']:.0f} MB for {len(corpus[: max(1, n // 4)])})")
+    print(
+        f"{'in process, one by one':<28}{batch['wall']:>10.2f} s  ({batch['wall'] / n:.3f} s/report)  "
+        f"peak RSS {batch['peak_mb']:.0f} MB (vs {small['peak_mb']:.0f} MB for {len(corpus[: max(1, n // 4)])})"
+    )
     print(f"{'whole CLI run':<28}{cli_batch:>10.2f} s  peak RSS {cli_peak:.0f} MB")
     return 0
 

@@ -28,18 +28,29 @@ TARGET_SECONDS = 10.0
 
 def as_pdf(report: Report, pdf: Path, pages: int) -> Report:
     """The report as if read from ``pdf``: case counts and CI percentages get a box on some page."""
+
     def boxed(i: int, value: object) -> object:
         box = PageBox(page=i % pages + 1, bbox=(72.0, 100.0 + 20 * (i % 30), 300.0, 114.0 + 20 * (i % 30)))
         ev = value.evidence.model_copy(update={"page": box.page, "bbox": box.bbox, "boxes": [box]})  # type: ignore[attr-defined]
         return value.model_copy(update={"evidence": ev})  # type: ignore[attr-defined]
 
     data = pdf.read_bytes()
-    source = report.report.source.model_copy(update={"name": pdf.name, "format": "pdf", "size": len(data),
-                                                     "sha256": hashlib.sha256(data).hexdigest(), "pages": pages})
-    return report.model_copy(update={
-        "report": report.report.model_copy(update={"source": source}),
-        "case_counts": [boxed(i, c) for i, c in enumerate(report.case_counts)],
-        "ci_percentages": [boxed(i + 7, c) for i, c in enumerate(report.ci_percentages)]})
+    source = report.report.source.model_copy(
+        update={
+            "name": pdf.name,
+            "format": "pdf",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "pages": pages,
+        }
+    )
+    return report.model_copy(
+        update={
+            "report": report.report.model_copy(update={"source": source}),
+            "case_counts": [boxed(i, c) for i, c in enumerate(report.case_counts)],
+            "ci_percentages": [boxed(i + 7, c) for i, c in enumerate(report.ci_percentages)],
+        }
+    )
 
 
 def make_copies(out: Path, n: int, pdf: bool) -> None:
@@ -69,8 +80,10 @@ def main(argv: list[str]) -> int:
         seconds = time.perf_counter() - t0
         size = sum(p.stat().st_size for p in index.parent.iterdir())
     kind = "PDF" if pdf else "text"
-    print(f"review site for {n} {kind} reports: {seconds:.2f} s ({size / 1e6:.1f} MB of HTML); "
-          f"target < {TARGET_SECONDS:.0f} s")
+    print(
+        f"review site for {n} {kind} reports: {seconds:.2f} s ({size / 1e6:.1f} MB of HTML); "
+        f"target < {TARGET_SECONDS:.0f} s"
+    )
     return 0 if seconds < TARGET_SECONDS else 1
 
 

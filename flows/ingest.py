@@ -65,8 +65,14 @@ def task_runner_from_env() -> TaskRunner[Any]:
         address = os.environ.get("PEELEXTRACT_DASK_ADDRESS")
         if address:
             return DaskTaskRunner(address=address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers or 2,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
     raise ValueError(f"{RUNNER_ENV} must be threads, processes or dask; found {kind!r}")
 
 
@@ -98,8 +104,9 @@ def ingest_reports(source: str, out_dir: str, use_cache: bool = True) -> RunSumm
     logger = get_run_logger()
     items = discover_task(source)
     logger.info("%s: %d inputs, extractor %s", source, len(items), extractor_version())
-    progress_id = create_progress_artifact(progress=0.0, key="peel-ingest-progress",
-                                           description=f"Ingesting {len(items)} inputs from {source}")
+    progress_id = create_progress_artifact(
+        progress=0.0, key="peel-ingest-progress", description=f"Ingesting {len(items)} inputs from {source}"
+    )
     known = unchanged_task(items, out_dir) if use_cache else []
     if known:
         logger.info("%d inputs unchanged since they were extracted: no task for them", len(known))
@@ -119,8 +126,9 @@ def ingest_reports(source: str, out_dir: str, use_cache: bool = True) -> RunSumm
     return summary
 
 
-def _collect(futures: dict[PrefectFuture[ItemResult], SourceItem], out_dir: str,
-             progress_id: Any, total: int) -> list[ItemResult]:
+def _collect(
+    futures: dict[PrefectFuture[ItemResult], SourceItem], out_dir: str, progress_id: Any, total: int
+) -> list[ItemResult]:
     """Each task's result as it completes, with the terminal bar and the progress artifact (of ``total``
     inputs, the unchanged ones counted as done)."""
     results: list[ItemResult] = []
@@ -150,10 +158,21 @@ def _result(fut: PrefectFuture[ItemResult], item: SourceItem, out_dir: str) -> I
         value = fut.result()
         if isinstance(value, ItemResult):
             return value
-    error = {"code": "internal_error", "source": item.location, "page": None,
-             "reason": f"task {state.name}: {state.message or 'no message'}"}
-    safe_quarantine(Path(out_dir), item.name, None, error, location=item.location, sha256=None,
-                    extractor_version=extractor_version())
+    error = {
+        "code": "internal_error",
+        "source": item.location,
+        "page": None,
+        "reason": f"task {state.name}: {state.message or 'no message'}",
+    }
+    safe_quarantine(
+        Path(out_dir),
+        item.name,
+        None,
+        error,
+        location=item.location,
+        sha256=None,
+        extractor_version=extractor_version(),
+    )
     return ItemResult(name=item.name, location=item.location, status="failed", error=error)
 
 
@@ -171,12 +190,14 @@ def _progress_bar(total: int) -> Any:
                 bar.close()
             else:
                 bar.update(done - bar.n)
+
         return update_tqdm
     step = max(1, total // 10)
 
     def update_counter(done: int) -> None:
         if done >= 0 and sys.stderr.isatty() and (done % step == 0 or done == total):
             print(f"ingest: {done}/{total} reports", file=sys.stderr)
+
     return update_counter
 
 
@@ -225,7 +246,8 @@ def run_ingest(source: str, out_dir: str, *, use_cache: bool = True) -> RunSumma
     """Run the flow once with the task runner configured now (env read at call time)."""
     with shared_api_for_workers():
         state = ingest_reports.with_options(task_runner=task_runner_from_env())(
-            source, out_dir, use_cache, return_state=True)
+            source, out_dir, use_cache, return_state=True
+        )
     if state.is_completed():
         value = state.result()
         assert isinstance(value, RunSummary)

@@ -34,7 +34,9 @@ def reextract_report(report: str, out_dir: str) -> ItemResult:
     logger = get_run_logger()
     if not result.ok:
         err = result.error or {}
-        raise PeelError(item.location, f"re-extraction failed ({err.get('code')}): {err.get('reason')}; "
-                                       "quarantined under quarantine/")
+        raise PeelError(
+            item.location,
+            f"re-extraction failed ({err.get('code')}): {err.get('reason')}; quarantined under quarantine/",
+        )
     logger.info("%s → %s.json (%d grades)", item.location, result.report_id, result.grades)
     return result

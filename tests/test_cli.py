@@ -13,8 +13,7 @@ CLI = [sys.executable, "-m", "peelextract.cli"]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
 
 
 def test_extract_writes_json_and_txt_and_exits_0(tmp_path: Path) -> None:
@@ -55,8 +54,10 @@ def test_output_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> 
 
 
 def test_extract_does_not_import_prefect(tmp_path: Path) -> None:
-    code = ("import sys; from peelextract.cli import main; "
-            f"rc = main(['extract', {str(SAMPLE_TXT)!r}, '--out', {str(tmp_path)!r}, '--no-dataset', '-q']); "
-            "print(rc, 'prefect' in sys.modules)")
+    code = (
+        "import sys; from peelextract.cli import main; "
+        f"rc = main(['extract', {str(SAMPLE_TXT)!r}, '--out', {str(tmp_path)!r}, '--no-dataset', '-q']); "
+        "print(rc, 'prefect' in sys.modules)"
+    )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert res.stdout.split() == ["0", "False"], res.stderr

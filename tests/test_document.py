@@ -17,7 +17,7 @@ def doc_of(text: str) -> Document:
 def test_curly_quotes_nb_hyphen_ligatures_and_whitespace() -> None:
     raw = "The force’s  longer\u2011term “plan”\u00a0is e\ufb03cient."
     doc = doc_of(raw)
-    assert doc.text == "The force's longer-term \"plan\" is efficient."
+    assert doc.text == 'The force\'s longer-term "plan" is efficient.'
     # every normalised character maps to the source character it came from
     for i, ch in enumerate(doc.text):
         src = raw[doc.src_offsets[i]]

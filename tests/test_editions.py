@@ -14,8 +14,11 @@ from peelextract.pipeline import path_to_report
 from peelextract.rounds.vocab import area_for_title
 from tests.conftest import REPORTS
 
-STEMS = ["cleveland-police_peel-2021-22", "northshire-police_peel-2018-19-synthetic",
-         "southvale-constabulary_peel-2023-25-synthetic"]
+STEMS = [
+    "cleveland-police_peel-2021-22",
+    "northshire-police_peel-2018-19-synthetic",
+    "southvale-constabulary_peel-2023-25-synthetic",
+]
 
 
 @cache
@@ -55,7 +58,9 @@ def test_synthetic_report_matches_its_truth_file(stem: str) -> None:
         expected.append((area.key, g["grade"], g.get("carried_over_year") or 0))
     assert sorted((g.area, g.grade, g.carried_over_year or 0) for g in report.grades) == sorted(expected)
     assert [(c.x, c.y, c.polarity) for c in report.case_counts] == [
-        (c["x"], c["y"], c["polarity"]) for c in truth["case_counts"]]
+        (c["x"], c["y"], c["polarity"]) for c in truth["case_counts"]
+    ]
     assert [(c.value, c.ci, c.period) for c in report.ci_percentages] == [
-        (c["value"], c["ci"], c["period"]) for c in truth["ci_percentages"]]
+        (c["value"], c["ci"], c["period"]) for c in truth["ci_percentages"]
+    ]
     assert sorted(u.area_title for u in report.ungraded_areas) == sorted(truth["ungraded"])

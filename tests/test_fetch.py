@@ -55,8 +55,13 @@ class ReportSite:
             etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
             if h.headers.get("If-None-Match") == etag:
                 return self.send(h, 304, b"", None, {"ETag": etag})
-            return self.send(h, 200, data, "text/plain; charset=utf-8",
-                             {"ETag": etag, "Last-Modified": "Tue, 01 Mar 2022 10:00:00 GMT"})
+            return self.send(
+                h,
+                200,
+                data,
+                "text/plain; charset=utf-8",
+                {"ETag": etag, "Last-Modified": "Tue, 01 Mar 2022 10:00:00 GMT"},
+            )
         if path == "/flaky.txt":
             if self.hits[path] <= self.flaky_failures:
                 return self.send(h, 500, b"oops", "text/plain")
@@ -71,8 +76,9 @@ class ReportSite:
         return self.send(h, 404, b"not found", "text/plain")
 
     @staticmethod
-    def send(h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str | None,
-             headers: dict[str, str] | None = None) -> None:
+    def send(
+        h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None
+    ) -> None:
         h.send_response(status)
         if ctype:
             h.send_header("Content-Type", ctype)

@@ -80,6 +80,7 @@ def _warm() -> None:
 
 # --- checks ------------------------------------------------------------------------------------------------
 
+
 def _evidences(obj: object, where: str) -> Iterator[tuple[str, Evidence]]:
     """Every Evidence anywhere in a model tree, with its path."""
     if isinstance(obj, Evidence):
@@ -196,8 +197,18 @@ def run(data: bytes, name: str, limits: Limits = LIMITS, *, checked: bool = True
 
 # --- strategies --------------------------------------------------------------------------------------------
 
-NUMBER_WORDS = ("zero", "one", "nine", "ten", "twelve", "twenty-one", "ninety-nine", "one hundred",
-                "one hundred and five", "nine hundred and ninety-nine")
+NUMBER_WORDS = (
+    "zero",
+    "one",
+    "nine",
+    "ten",
+    "twelve",
+    "twenty-one",
+    "ninety-nine",
+    "one hundred",
+    "one hundred and five",
+    "nine hundred and ninety-nine",
+)
 NUMBERS = st.one_of(
     st.integers(0, 200).map(str),
     st.integers(0, 10**15).map(lambda n: f"{n:,}"),
@@ -228,14 +239,34 @@ PHRASES = (
 number_phrases = st.builds(lambda t, a, b: t.format(a=a, b=b), st.sampled_from(PHRASES), NUMBERS, NUMBERS)
 
 REPORT_LINES = (
-    "Overall summary", "About the data", "Investigating crime", "Recording data about crime",
-    "Providing a service to the victims of crime", "Responding to the public", "Good", "Requires improvement",
-    "Adequate", "Inadequate", "Outstanding", "graded inadequate", "Overall judgment", "Area for improvement 1",
-    "Areas for improvement", "Cause of concern: responding to the public", "- The force should improve.",
-    "# source: elsewhere.pdf", "# ---", "Last updated 01/01/2022", "Figure 3: Incidents per 1,000 population",
-    "How effective is the force at investigating crime?", "Northshire Police requires improvement at investigating "
-    "crime.", "Cleveland Police is good at", "We do not make graded judgments in this area.",
-    "Thames Valley Police: Crime Data Integrity inspection 2017", "PEEL 2018/19", "PEEL 2023–25",
+    "Overall summary",
+    "About the data",
+    "Investigating crime",
+    "Recording data about crime",
+    "Providing a service to the victims of crime",
+    "Responding to the public",
+    "Good",
+    "Requires improvement",
+    "Adequate",
+    "Inadequate",
+    "Outstanding",
+    "graded inadequate",
+    "Overall judgment",
+    "Area for improvement 1",
+    "Areas for improvement",
+    "Cause of concern: responding to the public",
+    "- The force should improve.",
+    "# source: elsewhere.pdf",
+    "# ---",
+    "Last updated 01/01/2022",
+    "Figure 3: Incidents per 1,000 population",
+    "How effective is the force at investigating crime?",
+    "Northshire Police requires improvement at investigating crime.",
+    "Cleveland Police is good at",
+    "We do not make graded judgments in this area.",
+    "Thames Valley Police: Crime Data Integrity inspection 2017",
+    "PEEL 2018/19",
+    "PEEL 2023–25",
     "On 1 June 2022 the grade for this area was changed from 'adequate' to 'requires improvement'.",
 )
 LINE_BREAKS = ("\n", "\r", "\r\n", "\n\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029", "")
@@ -248,8 +279,9 @@ snippets = st.one_of(
     st.sampled_from(REPORT_LINES),
     st.sampled_from(LINE_BREAKS),
 )
-long_lines = st.builds(lambda c, n: c * n, st.sampled_from(["x", " ", "a ", "9", "\x00", "\t", "é", "ﬁ", "-"]),
-                       st.integers(0, 60_000))
+long_lines = st.builds(
+    lambda c, n: c * n, st.sampled_from(["x", " ", "a ", "9", "\x00", "\t", "é", "ﬁ", "-"]), st.integers(0, 60_000)
+)
 lines = st.one_of(st.text(), snippets, long_lines)
 
 
@@ -287,6 +319,7 @@ def _span(draw: st.DrawFn, s: str | bytes, longest: int = 4096) -> tuple[int, in
 
 
 # Mutations of text and bytes alike: each takes ``draw`` and the input, returns the result and what it did.
+
 
 def _delete(draw: st.DrawFn, s: Any) -> tuple[Any, str]:
     i, j = _span(draw, s)
@@ -341,26 +374,98 @@ def _replacer(pattern: regex.Pattern[str], replacement: st.SearchStrategy[str]) 
     return replace
 
 
-GRADE_WORDS = ("Outstanding", "good", "GOOD", "Requires improvement", "requires  improvement", "Adequate",
-               "inadequate", "excellent", "", "requires improvement at", "Good.\nGood")
-_regrade = _replacer(regex.compile(r"(?i)\b(?:requires improvement|outstanding|good|adequate|inadequate)\b"),
-                     st.sampled_from(GRADE_WORDS))
+GRADE_WORDS = (
+    "Outstanding",
+    "good",
+    "GOOD",
+    "Requires improvement",
+    "requires  improvement",
+    "Adequate",
+    "inadequate",
+    "excellent",
+    "",
+    "requires improvement at",
+    "Good.\nGood",
+)
+_regrade = _replacer(
+    regex.compile(r"(?i)\b(?:requires improvement|outstanding|good|adequate|inadequate)\b"),
+    st.sampled_from(GRADE_WORDS),
+)
 _renumber = _replacer(regex.compile(r"\d+(?:[.,]\d+)*"), NUMBERS)
 
-TEXT_MUTATIONS: tuple[Op, ...] = (_delete, _duplicate, _inserter(snippets), _insert_line, _truncate, _swap_lines,
-                                  _regrade, _renumber)
+TEXT_MUTATIONS: tuple[Op, ...] = (
+    _delete,
+    _duplicate,
+    _inserter(snippets),
+    _insert_line,
+    _truncate,
+    _swap_lines,
+    _regrade,
+    _renumber,
+)
 
 HTML_FRAGMENTS = (
-    "<", ">", "</", "<p", "<p>", "</p>", "<h1>", "<h7>", "</h2>", "<br>", "<br/>", "<li>", "<td>", "<tr>",
-    "<table><tr><th>Investigating crime</th><td class=\"grade\">Good</td></tr></table>",
-    "<div class=\"badge\">Requires improvement</div>", "<article>", "</article>", "<main>", "</main>",
-    "<script>", "</script>", "<style>", "<svg>", "<template>", "<nav>", "<!--", "-->", "<!-- x -->", "<!",
-    "<!DOCTYPE html>", "<!DOCTYPE x [ <!ENTITY a 'b'> ]>", "<![CDATA[x]]>", "<![if x]>", "<![endif]>", "<![",
-    "<![foo[ x ]]>", "<!x>", "<?php ?>", "<?", "<a href='x", "<p class=\"cookie\">", "<title>404 Not Found</title>",
+    "<",
+    ">",
+    "</",
+    "<p",
+    "<p>",
+    "</p>",
+    "<h1>",
+    "<h7>",
+    "</h2>",
+    "<br>",
+    "<br/>",
+    "<li>",
+    "<td>",
+    "<tr>",
+    '<table><tr><th>Investigating crime</th><td class="grade">Good</td></tr></table>',
+    '<div class="badge">Requires improvement</div>',
+    "<article>",
+    "</article>",
+    "<main>",
+    "</main>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<svg>",
+    "<template>",
+    "<nav>",
+    "<!--",
+    "-->",
+    "<!-- x -->",
+    "<!",
+    "<!DOCTYPE html>",
+    "<!DOCTYPE x [ <!ENTITY a 'b'> ]>",
+    "<![CDATA[x]]>",
+    "<![if x]>",
+    "<![endif]>",
+    "<![",
+    "<![foo[ x ]]>",
+    "<!x>",
+    "<?php ?>",
+    "<?",
+    "<a href='x",
+    '<p class="cookie">',
+    "<title>404 Not Found</title>",
     "<input type=password>",
 )
-ENTITIES = ("&", "&amp;", "&amp", "&#", "&#x", "&#0;", "&#x110000;", "&#99999999999;", "&#xD800;", "&nosuch;", "&lt",
-            "&#65", "&nbsp;&nbsp;", "&D ")
+ENTITIES = (
+    "&",
+    "&amp;",
+    "&amp",
+    "&#",
+    "&#x",
+    "&#0;",
+    "&#x110000;",
+    "&#99999999999;",
+    "&#xD800;",
+    "&nosuch;",
+    "&lt",
+    "&#65",
+    "&nbsp;&nbsp;",
+    "&D ",
+)
 
 
 def _cut_tag(draw: st.DrawFn, s: str) -> tuple[str, str]:
@@ -374,14 +479,17 @@ def _cut_tag(draw: st.DrawFn, s: str) -> tuple[str, str]:
 
 
 HTML_MUTATIONS: tuple[Op, ...] = (
-    *TEXT_MUTATIONS, _cut_tag, _replacer(regex.compile(r"&#?\w*;?"), st.sampled_from(ENTITIES)),
+    *TEXT_MUTATIONS,
+    _cut_tag,
+    _replacer(regex.compile(r"&#?\w*;?"), st.sampled_from(ENTITIES)),
     _inserter(st.sampled_from(HTML_FRAGMENTS + ENTITIES)),
 )
 
 
 @st.composite
-def mutants(draw: st.DrawFn, bases: list[tuple[str, bytes]], mutations: tuple[Op, ...], *,
-            as_text: bool, most: int = 4) -> Mutant:
+def mutants(
+    draw: st.DrawFn, bases: list[tuple[str, bytes]], mutations: tuple[Op, ...], *, as_text: bool, most: int = 4
+) -> Mutant:
     """A fixture (text decoded as UTF-8, or raw bytes) with 1 to ``most`` mutations applied in turn."""
     name, data = draw(st.sampled_from(bases))
     value: str | bytes = data.decode("utf-8") if as_text else data
@@ -395,13 +503,59 @@ def mutants(draw: st.DrawFn, bases: list[tuple[str, bytes]], mutations: tuple[Op
 # Mutations of PDF bytes (besides delete, repeat, truncate): flips, overwrites, inserted PDF syntax, and damage
 # to the file's structure (page tree, counts, lengths, offsets).
 
-PDF_TOKENS = (b"/Type /Page", b"/Type /Pages", b"/Count", b"/Kids", b"/Parent", b"/Contents", b"/Length",
-              b"/Filter", b"/FlateDecode", b"/MediaBox", b"/Resources", b"/Font", b"/Root", b"/Size", b"obj",
-              b"endobj", b"stream", b"endstream", b"xref", b"trailer", b"startxref", b"%%EOF", b" 0 R", b"BT",
-              b"Tf", b"Tj", b"TJ")
-PDF_FRAGMENTS = (b"endobj", b"stream\n", b"endstream", b"%%EOF", b"xref\n0 1\n", b"trailer <<>>", b"/Type /Page",
-                 b" 0 R", b" 99999 0 R", b"<<", b">>", b"(", b")", b"[", b"]", b"/Filter /FlateDecode",
-                 b"/Length 99999999", b"/Count -1", b"/Count 2147483647", b"/Encrypt 1 0 R", b"\x00", b"\xff" * 8)
+PDF_TOKENS = (
+    b"/Type /Page",
+    b"/Type /Pages",
+    b"/Count",
+    b"/Kids",
+    b"/Parent",
+    b"/Contents",
+    b"/Length",
+    b"/Filter",
+    b"/FlateDecode",
+    b"/MediaBox",
+    b"/Resources",
+    b"/Font",
+    b"/Root",
+    b"/Size",
+    b"obj",
+    b"endobj",
+    b"stream",
+    b"endstream",
+    b"xref",
+    b"trailer",
+    b"startxref",
+    b"%%EOF",
+    b" 0 R",
+    b"BT",
+    b"Tf",
+    b"Tj",
+    b"TJ",
+)
+PDF_FRAGMENTS = (
+    b"endobj",
+    b"stream\n",
+    b"endstream",
+    b"%%EOF",
+    b"xref\n0 1\n",
+    b"trailer <<>>",
+    b"/Type /Page",
+    b" 0 R",
+    b" 99999 0 R",
+    b"<<",
+    b">>",
+    b"(",
+    b")",
+    b"[",
+    b"]",
+    b"/Filter /FlateDecode",
+    b"/Length 99999999",
+    b"/Count -1",
+    b"/Count 2147483647",
+    b"/Encrypt 1 0 R",
+    b"\x00",
+    b"\xff" * 8,
+)
 _TOKEN = regex.compile(b"|".join(regex.escape(t) for t in sorted(PDF_TOKENS, key=len, reverse=True)))
 
 
@@ -431,17 +585,39 @@ def _damage_token(draw: st.DrawFn, b: bytes) -> tuple[bytes, str]:
     if how == "drop":
         return b[:at] + b[end:], f"delete {token!r} at {at}"
     m = regex.match(rb"\s*-?\d+", b[end : end + 32])
-    number = draw(st.one_of(st.integers(-1, 100).map(str), st.integers(0, 2**64).map(str),
-                            st.text(alphabet="0123456789", min_size=1, max_size=30)))
-    return (b[:end] + b" " + number.encode() + b[end + (m.end() if m else 0) :],
-            f"set the number after {token!r} at {at} to {number}")
+    number = draw(
+        st.one_of(
+            st.integers(-1, 100).map(str),
+            st.integers(0, 2**64).map(str),
+            st.text(alphabet="0123456789", min_size=1, max_size=30),
+        )
+    )
+    return (
+        b[:end] + b" " + number.encode() + b[end + (m.end() if m else 0) :],
+        f"set the number after {token!r} at {at} to {number}",
+    )
 
 
-PDF_MUTATIONS: tuple[Op, ...] = (_flip, _overwrite, _delete, _duplicate, _truncate, _damage_token,
-                                 _inserter(st.one_of(st.sampled_from(PDF_FRAGMENTS), st.binary(max_size=32))))
+PDF_MUTATIONS: tuple[Op, ...] = (
+    _flip,
+    _overwrite,
+    _delete,
+    _duplicate,
+    _truncate,
+    _damage_token,
+    _inserter(st.one_of(st.sampled_from(PDF_FRAGMENTS), st.binary(max_size=32))),
+)
 
-PREFIXES = (b"", b"%PDF-1.4\n", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", b"<html>", b"<!doctype html>",
-            b"\xef\xbb\xbf", b"\xff\xfe", TITLE.encode())
+PREFIXES = (
+    b"",
+    b"%PDF-1.4\n",
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+    b"<html>",
+    b"<!doctype html>",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    TITLE.encode(),
+)
 NAMES = ("input.txt", "input.html", "input.pdf", "input", "peel-2018_report.htm", "")
 
 # Heavy examples (a whole report each) are not shrunk: a failure prints the fixture and the list of mutations,
@@ -451,6 +627,7 @@ _SHRINK = (*_NO_SHRINK, Phase.shrink)
 
 
 # --- tests -------------------------------------------------------------------------------------------------
+
 
 @settings(TEXT_SETTINGS, max_examples=300, phases=_SHRINK)
 @given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=4096), name=st.sampled_from(NAMES))
@@ -462,10 +639,15 @@ def test_arbitrary_bytes_give_a_report_or_a_peel_error(prefix: bytes, body: byte
 
 
 @settings(TEXT_SETTINGS, max_examples=300, phases=_SHRINK)
-@given(title=st.sampled_from(["", TITLE]), parts=st.lists(st.tuples(lines, st.sampled_from(LINE_BREAKS)), max_size=12),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "utf-16"]), name=st.sampled_from(NAMES))
-def test_arbitrary_text_gives_a_report_or_a_peel_error(title: str, parts: list[tuple[str, str]], encoding: str,
-                                                       name: str) -> None:
+@given(
+    title=st.sampled_from(["", TITLE]),
+    parts=st.lists(st.tuples(lines, st.sampled_from(LINE_BREAKS)), max_size=12),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "utf-16"]),
+    name=st.sampled_from(NAMES),
+)
+def test_arbitrary_text_gives_a_report_or_a_peel_error(
+    title: str, parts: list[tuple[str, str]], encoding: str, name: str
+) -> None:
     run((title + "".join(line + brk for line, brk in parts)).encode(encoding, errors="replace"), name)
 
 
@@ -480,9 +662,11 @@ def test_hostile_numbers_in_a_minimal_report(phrase: str, a: str, b: str, contex
 
 
 @settings(TEXT_SETTINGS, max_examples=300, phases=_SHRINK)
-@given(title=st.sampled_from(["", "<h1>" + TITLE.replace("\n", "</h1>\n<h2>", 1) + "</h2>"]),
-       parts=st.lists(st.one_of(st.sampled_from(HTML_FRAGMENTS + ENTITIES), snippets), max_size=20),
-       article=st.booleans())
+@given(
+    title=st.sampled_from(["", "<h1>" + TITLE.replace("\n", "</h1>\n<h2>", 1) + "</h2>"]),
+    parts=st.lists(st.one_of(st.sampled_from(HTML_FRAGMENTS + ENTITIES), snippets), max_size=20),
+    article=st.booleans(),
+)
 def test_arbitrary_html_gives_a_report_or_a_peel_error(title: str, parts: list[str], article: bool) -> None:
     """Exceptions only (so a provenance bug does not hide a crash); the mutated-HTML test checks provenance."""
     body = title + "".join(parts)
@@ -517,13 +701,20 @@ def test_mutated_pdf_bytes(mutant: Mutant) -> None:
 
 
 @settings(PDF_SETTINGS, max_examples=25, phases=_SHRINK)
-@given(fixture=st.sampled_from(PDFS), max_pages=st.integers(0, 30), max_chars=st.integers(0, 200_000),
-       max_chars_per_page=st.integers(0, 8000), max_bytes=st.integers(0, 200_000))
-def test_pdf_limits_are_enforced(fixture: tuple[str, bytes], max_pages: int, max_chars: int,
-                                 max_chars_per_page: int, max_bytes: int) -> None:
+@given(
+    fixture=st.sampled_from(PDFS),
+    max_pages=st.integers(0, 30),
+    max_chars=st.integers(0, 200_000),
+    max_chars_per_page=st.integers(0, 8000),
+    max_bytes=st.integers(0, 200_000),
+)
+def test_pdf_limits_are_enforced(
+    fixture: tuple[str, bytes], max_pages: int, max_chars: int, max_chars_per_page: int, max_bytes: int
+) -> None:
     name, data = fixture
-    limits = dataclasses.replace(LIMITS, max_pages=max_pages, max_chars=max_chars,
-                                 max_chars_per_page=max_chars_per_page, max_bytes=max_bytes)
+    limits = dataclasses.replace(
+        LIMITS, max_pages=max_pages, max_chars=max_chars, max_chars_per_page=max_chars_per_page, max_bytes=max_bytes
+    )
     try:
         pages = pdf_to_pages(read_bytes(data, name, limits), limits)
     except LimitExceededError as exc:
@@ -553,25 +744,41 @@ def test_fixtures_and_mutators_are_in_place() -> None:
 _HUGE = "1" * 310  # a whole number too large for a float
 _PDF = dict(PDFS)
 FOUND: dict[str, tuple[str, Callable[[], bytes]]] = {
-    "graded-count-decimal": ("r.txt", lambda: (
-        TITLE + "We make graded judgments in 0 of these 0.1 areas of policing as follows:\n").encode()),
-    "case-count-overflow": ("r.txt", lambda: (
-        TITLE + f"In 0 of {_HUGE} cases we reviewed, the force applied a structured approach.\n").encode()),
-    "improvement-count-overflow": ("r.txt", lambda: (
-        TITLE + f"In 2019, we identified {_HUGE} areas for improvement:\n").encode()),
-    "rate-infinite": ("r.txt", lambda: (
-        TITLE + "This equates to 1" + ",000" * 103 + " incidents per 1,000 population.\n").encode()),
-    "rate-average-infinite": ("r.txt", lambda: (
-        TITLE + "This equates to 1 incident per 1,000 population, against an average across forces in England and "
-        "Wales of 1" + ",000" * 103 + " incidents per 1,000 population.\n").encode()),
+    "graded-count-decimal": (
+        "r.txt",
+        lambda: (TITLE + "We make graded judgments in 0 of these 0.1 areas of policing as follows:\n").encode(),
+    ),
+    "case-count-overflow": (
+        "r.txt",
+        lambda: (TITLE + f"In 0 of {_HUGE} cases we reviewed, the force applied a structured approach.\n").encode(),
+    ),
+    "improvement-count-overflow": (
+        "r.txt",
+        lambda: (TITLE + f"In 2019, we identified {_HUGE} areas for improvement:\n").encode(),
+    ),
+    "rate-infinite": (
+        "r.txt",
+        lambda: (TITLE + "This equates to 1" + ",000" * 103 + " incidents per 1,000 population.\n").encode(),
+    ),
+    "rate-average-infinite": (
+        "r.txt",
+        lambda: (
+            TITLE + "This equates to 1 incident per 1,000 population, against an average across forces in England and "
+            "Wales of 1" + ",000" * 103 + " incidents per 1,000 population.\n"
+        ).encode(),
+    ),
     "html-marked-section": ("p.html", lambda: b"<html><body><![foo[ x ]]></body></html>"),
     "html-unclosed-marked-section": ("p.html", lambda: b"<html><body><![</body></html>"),
-    "html-entity-without-semicolon": ("p.html", lambda: (
-        b"<html><body><h1>PEEL 2021/22: An inspection of Northshire Police</h1><p>R&D team</p></body></html>")),
+    "html-entity-without-semicolon": (
+        "p.html",
+        lambda: b"<html><body><h1>PEEL 2021/22: An inspection of Northshire Police</h1><p>R&D team</p></body></html>",
+    ),
     # 28,882 "?" on one line: spaCy's tokenizer took 115 s on it (one suffix at a time), once per process.
     "spacy-long-punctuation-run": ("r.txt", lambda: (TITLE + "?" * 28882 + "\n").encode()),
-    "pdf-page-count-too-high": ("n.pdf", lambda: (
-        _PDF["northshire-police_peel-2018-19-synthetic.pdf"].replace(b"/Count 14", b"/Count 15", 1))),
+    "pdf-page-count-too-high": (
+        "n.pdf",
+        lambda: _PDF["northshire-police_peel-2018-19-synthetic.pdf"].replace(b"/Count 14", b"/Count 15", 1),
+    ),
 }
 
 

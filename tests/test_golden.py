@@ -24,8 +24,11 @@ from peelextract.models import Evidence, Report
 from peelextract.pipeline import path_to_report
 from tests.conftest import REPORTS
 
-STEMS = ["cleveland-police_peel-2021-22", "northshire-police_peel-2018-19-synthetic",
-         "southvale-constabulary_peel-2023-25-synthetic"]
+STEMS = [
+    "cleveland-police_peel-2021-22",
+    "northshire-police_peel-2018-19-synthetic",
+    "southvale-constabulary_peel-2023-25-synthetic",
+]
 EDITIONS = ["txt", "html", "pdf"]
 UPDATE_ENV = "PEELEXTRACT_UPDATE_GOLDEN"
 
@@ -52,34 +55,74 @@ def project(report: Report) -> dict[str, Any]:
     info = report.report
     count = report.graded_area_count
     return {
-        "report": {"id": info.id, "force": info.force, "round": info.round, "format": info.source.format,
-                   "pages": info.source.pages},
+        "report": {
+            "id": info.id,
+            "force": info.force,
+            "round": info.round,
+            "format": info.source.format,
+            "pages": info.source.pages,
+        },
         "grades": [
-            {"area": g.area, "area_title": g.area_title, "grade": g.grade, "carried_over_year": g.carried_over_year,
-             "sentence": g.sentence.text if g.sentence else None, "badge": g.badge.text if g.badge else None,
-             "evidence": evidence(g.evidence)}
-            for g in report.grades],
+            {
+                "area": g.area,
+                "area_title": g.area_title,
+                "grade": g.grade,
+                "carried_over_year": g.carried_over_year,
+                "sentence": g.sentence.text if g.sentence else None,
+                "badge": g.badge.text if g.badge else None,
+                "evidence": evidence(g.evidence),
+            }
+            for g in report.grades
+        ],
         "ungraded_areas": [
             {"area": u.area, "area_title": u.area_title, "evidence": evidence(u.evidence)}
-            for u in report.ungraded_areas],
-        "graded_area_count": None if count is None else {
-            "graded": count.graded, "total": count.total, "found": count.found, "evidence": evidence(count.evidence)},
+            for u in report.ungraded_areas
+        ],
+        "graded_area_count": None
+        if count is None
+        else {"graded": count.graded, "total": count.total, "found": count.found, "evidence": evidence(count.evidence)},
         "case_counts": [
-            {"x": c.x, "y": c.y, "polarity": c.polarity, "qualifier": c.qualifier, "section": c.section,
-             "area": c.area, "evidence": evidence(c.evidence)}
-            for c in report.case_counts],
+            {
+                "x": c.x,
+                "y": c.y,
+                "polarity": c.polarity,
+                "qualifier": c.qualifier,
+                "section": c.section,
+                "area": c.area,
+                "evidence": evidence(c.evidence),
+            }
+            for c in report.case_counts
+        ],
         "ci_percentages": [
-            {"value": c.value, "ci": c.ci, "lower": c.lower, "upper": c.upper, "period": c.period, "year": c.year,
-             "area": c.area, "evidence": evidence(c.evidence)}
-            for c in report.ci_percentages],
+            {
+                "value": c.value,
+                "ci": c.ci,
+                "lower": c.lower,
+                "upper": c.upper,
+                "period": c.period,
+                "year": c.year,
+                "area": c.area,
+                "evidence": evidence(c.evidence),
+            }
+            for c in report.ci_percentages
+        ],
         "percentages": [
-            {"value": p.value, "area": p.area, "evidence": evidence(p.evidence)} for p in report.percentages],
+            {"value": p.value, "area": p.area, "evidence": evidence(p.evidence)} for p in report.percentages
+        ],
         "rates": [
-            {"value": r.value, "unit": r.unit, "per": r.per, "england_wales_average": r.england_wales_average,
-             "area": r.area, "evidence": evidence(r.evidence)}
-            for r in report.rates],
+            {
+                "value": r.value,
+                "unit": r.unit,
+                "per": r.per,
+                "england_wales_average": r.england_wales_average,
+                "area": r.area,
+                "evidence": evidence(r.evidence),
+            }
+            for r in report.rates
+        ],
         "areas_for_improvement": [
-            {"kind": a.kind, "area": a.area, "text": a.text} for a in report.areas_for_improvement],
+            {"kind": a.kind, "area": a.area, "text": a.text} for a in report.areas_for_improvement
+        ],
         "warnings": [{"code": w.code, "message": w.message} for w in report.warnings],
     }
 
@@ -98,16 +141,27 @@ def test_report_matches_its_golden_file(stem: str, ext: str) -> None:
         old = golden.read_text(encoding="utf-8") if golden.exists() else None
         golden.write_text(actual, encoding="utf-8")
         if old != actual:
-            pytest.fail(f"golden rewritten: review the diff with git diff before committing ({golden.name})",
-                        pytrace=False)
+            pytest.fail(
+                f"golden rewritten: review the diff with git diff before committing ({golden.name})", pytrace=False
+            )
         pytest.fail(f"{UPDATE_ENV}=1 is set (golden unchanged: {golden.name}); unset it for a real run", pytrace=False)
     assert golden.exists(), f"no golden file {golden.name}; create it with {UPDATE_ENV}=1 and review it"
     expected = golden.read_text(encoding="utf-8")
     if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
-                                            fromfile=f"{golden.name} (golden)", tofile="extracted now", n=2))
-        pytest.fail(f"extraction differs from {golden.name}; if intended, rewrite with {UPDATE_ENV}=1 and review"
-                    f" git diff\n{diff}", pytrace=False)
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                fromfile=f"{golden.name} (golden)",
+                tofile="extracted now",
+                n=2,
+            )
+        )
+        pytest.fail(
+            f"extraction differs from {golden.name}; if intended, rewrite with {UPDATE_ENV}=1 and review"
+            f" git diff\n{diff}",
+            pytrace=False,
+        )
 
 
 def edition_values(golden: dict[str, Any]) -> dict[str, Any]:
@@ -160,12 +214,19 @@ def test_golden_values_agree_with_the_text_edition(stem: str, ext: str) -> None:
 # embeddedHyphenation) dropped the hyphen of "abuse-related" when it moved the word to the next line. Strict:
 # once the PDF is rebuilt without the defect this XPASSes and the marker must go.
 PDF_HYPHEN_DROPPED = pytest.mark.xfail(
-    strict=True, reason="fixture defect: the Southvale PDF has no hyphen in 'abuse-related' (make_pdf.py)")
+    strict=True, reason="fixture defect: the Southvale PDF has no hyphen in 'abuse-related' (make_pdf.py)"
+)
 
 
-@pytest.mark.parametrize(("stem", "ext"), [
-    pytest.param(stem, ext, id=f"{stem}-{ext}",
-                 marks=PDF_HYPHEN_DROPPED if (stem, ext) == (STEMS[2], "pdf") else ())
-    for stem in STEMS for ext in ("html", "pdf")])
+@pytest.mark.parametrize(
+    ("stem", "ext"),
+    [
+        pytest.param(
+            stem, ext, id=f"{stem}-{ext}", marks=PDF_HYPHEN_DROPPED if (stem, ext) == (STEMS[2], "pdf") else ()
+        )
+        for stem in STEMS
+        for ext in ("html", "pdf")
+    ],
+)
 def test_golden_texts_agree_with_the_text_edition(stem: str, ext: str) -> None:
     assert edition_texts(load_golden(stem, ext)) == edition_texts(load_golden(stem, "txt"))

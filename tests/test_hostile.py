@@ -79,9 +79,11 @@ def no_temp_files(folder: Path) -> None:
 
 # --- through the CLI ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", sorted(FAILS))
 def test_cli_names_the_input_and_the_reason_and_writes_nothing(
-        case: str, hostile: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case: str, hostile: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     assert main(["extract", str(hostile[case]), "--out", str(out)]) == 1
     err = capsys.readouterr().err
@@ -104,8 +106,12 @@ def test_cli_reads_what_can_be_read(case: str, hostile: dict[str, Path], tmp_pat
 def test_cli_batch_as_a_whole_command_publishes_the_good_report(hostile: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     bad = [str(hostile[c]) for c in sorted(FAILS)]
-    res = subprocess.run([sys.executable, "-m", "peelextract.cli", "extract", *bad, str(SAMPLE_TXT), "--out",
-                          str(out), "--no-dataset"], capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "peelextract.cli", "extract", *bad, str(SAMPLE_TXT), "--out", str(out), "--no-dataset"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 1
     lines = [ln for ln in res.stderr.splitlines() if ln.startswith("peelextract: error: ")]
     assert len(lines) == len(FAILS), res.stderr
@@ -117,10 +123,12 @@ def test_cli_batch_as_a_whole_command_publishes_the_good_report(hostile: dict[st
 def test_bomb_is_refused_in_bounded_memory(hostile: dict[str, Path], tmp_path: Path) -> None:
     """Before the inflation check, this 1.4 MB file cost 54 s and 5.7 GB of memory; now it is refused first."""
     # VmHWM, not ru_maxrss: ru_maxrss survives exec, so it would report this (large) pytest process's size.
-    code = ("import re; from peelextract.cli import main; "
-            f"rc = main(['extract', {str(hostile['bomb.pdf'])!r}, '--out', {str(tmp_path)!r}, '-q']); "
-            "status = open('/proc/self/status').read(); "
-            "print(rc, int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024)")
+    code = (
+        "import re; from peelextract.cli import main; "
+        f"rc = main(['extract', {str(hostile['bomb.pdf'])!r}, '--out', {str(tmp_path)!r}, '-q']); "
+        "status = open('/proc/self/status').read(); "
+        "print(rc, int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024)"
+    )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     rc, peak_mb = res.stdout.split()
     assert rc == "1" and "decompression bomb" in res.stderr
@@ -128,26 +136,27 @@ def test_bomb_is_refused_in_bounded_memory(hostile: dict[str, Path], tmp_path: P
 
 
 def test_unsafe_force_name_gives_a_safe_file_name(tmp_path: Path) -> None:
-    text = ("PEEL 2021/22: An inspection of O'Brien-Shire Police\nOverall summary\n"
-            "O'Brien-Shire Police is good at recording crime.\n")
+    text = (
+        "PEEL 2021/22: An inspection of O'Brien-Shire Police\nOverall summary\n"
+        "O'Brien-Shire Police is good at recording crime.\n"
+    )
     src = tmp_path / "in" / "weird name; rm -rf ..txt"
     src.parent.mkdir()
     src.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     assert main(["extract", str(src), "--out", str(out), "--no-dataset", "-q"]) == 0
-    assert files_under(out) == ["o-brien-shire-police-2021-22.json",
-                                "o-brien-shire-police-2021-22.txt"]
+    assert files_under(out) == ["o-brien-shire-police-2021-22.json", "o-brien-shire-police-2021-22.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
 
 
 # --- output folder read-only or full ----------------------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def tmpfs(folder: Path, options: str) -> Iterator[Path]:
     """A real tmpfs mounted at ``folder`` (root only); skips the test where mounting is not allowed."""
     folder.mkdir(parents=True, exist_ok=True)
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True,
-                         text=True)
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True)
     if res.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({res.stderr.strip()}): needs root")
     try:
@@ -182,6 +191,7 @@ def test_full_output_folder_keeps_the_old_good_output(tmp_path: Path, capsys: py
 
 # --- through the ingestion flow -------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def prefect_api() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness
@@ -196,7 +206,8 @@ def reason_file(out: Path, name: str) -> dict[str, Any]:
 
 
 def test_flow_quarantines_each_bad_file_and_publishes_the_rest(
-        prefect_api: None, hostile: dict[str, Path], tmp_path: Path) -> None:
+    prefect_api: None, hostile: dict[str, Path], tmp_path: Path
+) -> None:
     from flows.ingest import run_ingest
 
     inbox = tmp_path / "inbox"
@@ -226,7 +237,8 @@ def test_flow_reads_the_readable_variants(prefect_api: None, hostile: dict[str, 
         (inbox / case).write_bytes(hostile[case].read_bytes())
     summary = run_ingest(str(inbox), str(tmp_path / "out"))
     assert [(r.name, r.status, r.report_id, r.grades) for r in summary.results] == [
-        (c, "extracted", SAMPLE_ID, 10) for c in sorted(READS)]
+        (c, "extracted", SAMPLE_ID, 10) for c in sorted(READS)
+    ]
     assert summary.duplicate_ids() == {SAMPLE_ID: sorted(READS)}  # reported in the run's markdown
     assert SAMPLE_ID in summary.markdown()
 
@@ -244,34 +256,49 @@ class HostileSite(ReportSite):
 
 
 def test_cli_ingest_of_a_listing_reports_every_fetch_failure(
-        prefect_api: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    prefect_api: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PEELEXTRACT_FETCH_BACKOFF", "0.01")
     monkeypatch.setenv("PEELEXTRACT_FETCH_TIMEOUT", "0.5")
     monkeypatch.setenv("PEELEXTRACT_FETCH_RETRIES", "1")
     monkeypatch.setattr(fetch, "_default", None)  # the process-wide fetcher reads the policy when first made
     out = tmp_path / "out"
     with HostileSite() as site:
-        site.listed = ["/reports/cleveland-police_peel-2021-22.txt", "/missing.txt", "/always-500.txt",
-                       "/wrong-type.txt", "/slow.txt", "/reports/..%2F..%2Fescape.txt"]
+        site.listed = [
+            "/reports/cleveland-police_peel-2021-22.txt",
+            "/missing.txt",
+            "/always-500.txt",
+            "/wrong-type.txt",
+            "/slow.txt",
+            "/reports/..%2F..%2Fescape.txt",
+        ]
         assert main(["ingest", f"{site.base}/listing.html", "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    expected = {"missing": "HTTP 404", "always-500": "HTTP 500 Internal Server Error (gave up after 2 attempts)",
-                "wrong-type": "the server sent 'application/octet-stream'", "slow": "timed out after 0.5s",
-                "escape": "not a PEEL report"}
+    expected = {
+        "missing": "HTTP 404",
+        "always-500": "HTTP 500 Internal Server Error (gave up after 2 attempts)",
+        "wrong-type": "the server sent 'application/octet-stream'",
+        "slow": "timed out after 0.5s",
+        "escape": "not a PEEL report",
+    }
     quarantined = [f for f in files_under(out / "quarantine") if f.endswith(".reason.json")]
     assert len(quarantined) == len(expected)
     for stem, words in expected.items():
         line = next(ln for ln in err.splitlines() if f"{stem}-" in ln)
         assert words in line, line
     for name in quarantined:
-        assert "/" not in name and ".." not in name and name.replace(".reason.json", "").replace(".", "").replace(
-            "_", "").replace("-", "").isalnum()
+        assert (
+            "/" not in name
+            and ".." not in name
+            and name.replace(".reason.json", "").replace(".", "").replace("_", "").replace("-", "").isalnum()
+        )
     assert f"{SAMPLE_ID}.json" in files_under(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing escaped the output folder
 
 
-def test_flow_into_a_read_only_folder_fails_clearly(prefect_api: None, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_flow_into_a_read_only_folder_fails_clearly(
+    prefect_api: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "cleveland.txt").write_bytes(SAMPLE_TXT.read_bytes())
@@ -316,9 +343,23 @@ def test_output_is_byte_identical_across_hash_seeds_for_every_edition(tmp_path: 
     for seed in ("0", "4242"):
         out = tmp_path / f"out-{seed}"
         for path in inputs:  # one folder per input: the Cleveland editions share a report id
-            res = subprocess.run([sys.executable, "-m", "peelextract.cli", "extract", path, "--out",
-                                  str(out / Path(path).name), "--no-dataset", "-q"], capture_output=True, text=True,
-                                 timeout=120, env={**os.environ, "PYTHONHASHSEED": seed})
+            res = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "peelextract.cli",
+                    "extract",
+                    path,
+                    "--out",
+                    str(out / Path(path).name),
+                    "--no-dataset",
+                    "-q",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env={**os.environ, "PYTHONHASHSEED": seed},
+            )
             assert res.returncode == 0, res.stderr
         outputs.append({f: (out / f).read_bytes() for f in files_under(out)})
     assert len(outputs[0]) == 2 * len(inputs) and outputs[0] == outputs[1]

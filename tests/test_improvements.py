@@ -13,62 +13,95 @@ def items(text: str, name: str = "dorset_2021-22.txt") -> list[tuple[str, str | 
 
 
 def test_bullets_under_a_heading_one_item_each_up_to_the_first_paragraph() -> None:
-    got = items("Investigating crime\nAreas for improvement\n- The force should supervise investigations.\n"
-                "- The force should update victims.\nThe force has plans.\n")
-    assert got == [("area_for_improvement", "investigating-crime", "The force should supervise investigations."),
-                   ("area_for_improvement", "investigating-crime", "The force should update victims.")]
+    got = items(
+        "Investigating crime\nAreas for improvement\n- The force should supervise investigations.\n"
+        "- The force should update victims.\nThe force has plans.\n"
+    )
+    assert got == [
+        ("area_for_improvement", "investigating-crime", "The force should supervise investigations."),
+        ("area_for_improvement", "investigating-crime", "The force should update victims."),
+    ]
 
 
 def test_numbered_2023_heading_takes_the_paragraph_under_it() -> None:
-    got = items("Responding to the public\nArea for improvement 1\n"
-                "The force should make sure it answers non-emergency calls promptly.\n", "dorset_2023-25.txt")
-    assert got == [("area_for_improvement", "responding-to-public",
-                    "The force should make sure it answers non-emergency calls promptly.")]
+    got = items(
+        "Responding to the public\nArea for improvement 1\n"
+        "The force should make sure it answers non-emergency calls promptly.\n",
+        "dorset_2023-25.txt",
+    )
+    assert got == [
+        (
+            "area_for_improvement",
+            "responding-to-public",
+            "The force should make sure it answers non-emergency calls promptly.",
+        )
+    ]
 
 
 def test_intro_with_a_colon_announces_the_next_line() -> None:
-    got = items("Investigating crime\nIn our 2018 PEEL inspection, we established an area for improvement:\n"
-                "\u201cThe force should improve the supervision of investigations.\u201d\nWe found progress.\n")
+    got = items(
+        "Investigating crime\nIn our 2018 PEEL inspection, we established an area for improvement:\n"
+        "\u201cThe force should improve the supervision of investigations.\u201d\nWe found progress.\n"
+    )
     assert [(k, a) for k, a, _ in got] == [("area_for_improvement", "investigating-crime")]
     assert "supervision of investigations" in got[0][2]
 
 
 def test_a_sentence_stating_a_cause_of_concern_is_one_item() -> None:
     got = items("Recording data about crime\nWe found that crime data integrity remained a cause of concern.\n")
-    assert got == [("cause_of_concern", "recording-data",
-                    "We found that crime data integrity remained a cause of concern.")]
+    assert got == [
+        ("cause_of_concern", "recording-data", "We found that crime data integrity remained a cause of concern.")
+    ]
 
 
 def test_named_causes_of_concern_give_one_item_per_area() -> None:
-    got = items("Overall summary\nWe published the remaining causes of concern (investigating crime, and "
-                "building, protecting and supporting the workforce) in our report.\n")
-    assert [(k, a) for k, a, _ in got] == [("cause_of_concern", "investigating-crime"),
-                                           ("cause_of_concern", "workforce")]
+    got = items(
+        "Overall summary\nWe published the remaining causes of concern (investigating crime, and "
+        "building, protecting and supporting the workforce) in our report.\n"
+    )
+    assert [(k, a) for k, a, _ in got] == [
+        ("cause_of_concern", "investigating-crime"),
+        ("cause_of_concern", "workforce"),
+    ]
 
 
 def test_bug_finding_that_has_given_cause_for_concern_is_the_item() -> None:
     """The Greater Manchester revisit letter: the cause of concern is the quoted finding's first sentence."""
-    got = items("Responding to the public\nOur inspection found:\n"
-                "\u201cDorset Police is failing to respond appropriately to some people who are vulnerable. This "
-                "enduring service failure has given cause for concern about public safety in Dorset.\u201d\n"
-                "We made the following recommendations:\n- The force should deploy resources promptly.\n")
-    assert got == [("cause_of_concern", "responding-to-public",
-                    "Dorset Police is failing to respond appropriately to some people who are vulnerable.")]
+    got = items(
+        "Responding to the public\nOur inspection found:\n"
+        "\u201cDorset Police is failing to respond appropriately to some people who are vulnerable. This "
+        "enduring service failure has given cause for concern about public safety in Dorset.\u201d\n"
+        "We made the following recommendations:\n- The force should deploy resources promptly.\n"
+    )
+    assert got == [
+        (
+            "cause_of_concern",
+            "responding-to-public",
+            "Dorset Police is failing to respond appropriately to some people who are vulnerable.",
+        )
+    ]
 
 
 def test_bug_items_under_a_pillar_question_take_the_question_area() -> None:
-    got = items("Dorset PEEL 2018/19\nQuestions for Legitimacy\n"
-                "To what extent does the force treat all of the people it serves with fairness and respect?\n"
-                "In 2017, we identified two areas for improvement:\n"
-                "- The force should monitor its use of force comprehensively.\n"
-                "This area for improvement has not been discharged.\n"
-                "- The force should review its independent advisory group arrangements. This should include "
-                "guidance for local policing.\n", "dorset_2018-19.txt")
-    assert [(a, t[:40]) for _, a, t in got] == [("treatment-of-public", "The force should monitor its use of forc"),
-                                               ("treatment-of-public", "The force should review its independent ")]
+    got = items(
+        "Dorset PEEL 2018/19\nQuestions for Legitimacy\n"
+        "To what extent does the force treat all of the people it serves with fairness and respect?\n"
+        "In 2017, we identified two areas for improvement:\n"
+        "- The force should monitor its use of force comprehensively.\n"
+        "This area for improvement has not been discharged.\n"
+        "- The force should review its independent advisory group arrangements. This should include "
+        "guidance for local policing.\n",
+        "dorset_2018-19.txt",
+    )
+    assert [(a, t[:40]) for _, a, t in got] == [
+        ("treatment-of-public", "The force should monitor its use of forc"),
+        ("treatment-of-public", "The force should review its independent "),
+    ]
     assert got[1][2].endswith("This should include guidance for local policing.")
 
 
 def test_the_standard_text_about_linking_judgments_is_not_an_item() -> None:
-    assert items("Overall summary\nWe more clearly link our judgments to causes of concern and areas for "
-                 "improvement.\n") == []
+    assert (
+        items("Overall summary\nWe more clearly link our judgments to causes of concern and areas for improvement.\n")
+        == []
+    )

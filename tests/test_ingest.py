@@ -23,12 +23,15 @@ PAGE = """<!DOCTYPE html><html><head><title>PEEL</title><style>p{}</style></head
 <footer>© Crown copyright</footer></body></html>"""
 
 
-@pytest.mark.parametrize(("data", "name", "fmt"), [
-    (b"%PDF-1.7\n...", "report.txt", "pdf"),
-    (b"<!DOCTYPE html><html>", "report.pdf", "html"),
-    (b"\xef\xbb\xbf<html><body>", "x", "html"),
-    (b"Overall summary\nText.", "report.html", "text"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "fmt"),
+    [
+        (b"%PDF-1.7\n...", "report.txt", "pdf"),
+        (b"<!DOCTYPE html><html>", "report.pdf", "html"),
+        (b"\xef\xbb\xbf<html><body>", "x", "html"),
+        (b"Overall summary\nText.", "report.html", "text"),
+    ],
+)
 def test_format_is_detected_from_bytes_not_extension(data: bytes, name: str, fmt: str) -> None:
     assert detect_format(data, name) == fmt
 

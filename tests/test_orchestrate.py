@@ -86,8 +86,9 @@ def test_unchanged_inputs_are_not_extracted_again(inbox: Path, tmp_path: Path, e
     assert all(r.from_cache for r in again.values())
 
 
-def test_changed_report_or_new_version_re_extracts(inbox: Path, tmp_path: Path, extractions: list[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_report_or_new_version_re_extracts(
+    inbox: Path, tmp_path: Path, extractions: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     run_all(inbox, out)
     extractions.clear()

@@ -73,7 +73,10 @@ def test_batch_with_bad_inputs_completes_with_failures_and_artifacts(inbox: Path
     assert table.type == "table"
     rows = json.loads(table.data) if isinstance(table.data, str) else table.data
     assert {r["input"]: r["status"] for r in rows} == {
-        "cleveland-police_peel-2021-22.txt": "extracted", "corrupt.pdf": "failed", "minutes.txt": "failed"}
+        "cleveland-police_peel-2021-22.txt": "extracted",
+        "corrupt.pdf": "failed",
+        "minutes.txt": "failed",
+    }
     assert any(r["force"] == "Cleveland Police" and r["grades"] > 0 for r in rows)
     md = artifact("peel-ingest-report")
     assert md.type == "markdown" and "not_a_peel_report" in md.data and "bad_pdf" in md.data
@@ -82,7 +85,8 @@ def test_batch_with_bad_inputs_completes_with_failures_and_artifacts(inbox: Path
 
 
 def test_second_run_does_no_extraction_and_version_bump_re_extracts(
-        inbox: Path, tmp_path: Path, extractions: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox: Path, tmp_path: Path, extractions: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.ingest import run_ingest
 
     out = str(tmp_path / "out")
@@ -93,8 +97,7 @@ def test_second_run_does_no_extraction_and_version_bump_re_extracts(
     assert extractions == [] and second.extractions == 0 and second.count("cached") == 1
     monkeypatch.setenv("PEELEXTRACT_EXTRACTOR_VERSION_OVERRIDE", "0.1.0+bump")
     third = run_ingest(str(inbox), out)
-    assert third.count("extracted") == 1 and sorted(extractions) == ["cleveland-police_peel-2021-22.txt",
-                                                                   "minutes.txt"]
+    assert third.count("extracted") == 1 and sorted(extractions) == ["cleveland-police_peel-2021-22.txt", "minutes.txt"]
 
 
 def test_flow_fails_only_when_every_input_fails(tmp_path: Path) -> None:
@@ -128,11 +131,14 @@ def test_listing_url_is_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         again = run_ingest(f"{site.base}/listing.html", str(out))
         assert again.extractions == 1  # only the failed fetch is tried again
         assert {r.location.rsplit("/", 1)[1]: r.not_modified for r in again.results if r.ok} == {
-            "cleveland-police_peel-2021-22.txt": True, "flaky.txt": False}
+            "cleveland-police_peel-2021-22.txt": True,
+            "flaky.txt": False,
+        }
 
 
-def test_cli_ingest_and_reextract(inbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                  extractions: list[str]) -> None:
+def test_cli_ingest_and_reextract(
+    inbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], extractions: list[str]
+) -> None:
     from peelextract.cli import main
 
     out = tmp_path / "out"
@@ -157,8 +163,9 @@ def test_dask_runner_on_a_local_cluster(inbox: Path, tmp_path: Path, monkeypatch
     assert (tmp_path / "out" / "cleveland-police-2021-22.json").is_file()
 
 
-def test_extraction_processes_give_the_same_outputs_and_errors(inbox: Path, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_extraction_processes_give_the_same_outputs_and_errors(
+    inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """PEELEXTRACT_EXTRACT_PROCESSES=2: reports are extracted in spawned processes; the outputs are the same
     bytes as in process, and the errors raised there come back as the same documented errors."""
     from flows.ingest import run_ingest
@@ -173,6 +180,7 @@ def test_extraction_processes_give_the_same_outputs_and_errors(inbox: Path, tmp_
     finally:
         pool.shutdown()
     assert [(r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in there.results] == [
-        (r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in here.results]
+        (r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in here.results
+    ]
     for name in ("cleveland-police-2021-22.json", "cleveland-police-2021-22.txt"):
         assert (tmp_path / "there" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()

@@ -28,12 +28,22 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home")),
-           "PREFECT_SERVER_START_TIMEOUT": str(SERVER_START_TIMEOUT), "PREFECT_UI_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home")),
+        "PREFECT_SERVER_START_TIMEOUT": str(SERVER_START_TIMEOUT),
+        "PREFECT_UI_ENABLED": "false",
+    }
     env.pop("PREFECT_API_URL", None)
     try:
-        started = subprocess.run(["bash", str(SCRIPT), "start"], env=env, capture_output=True, text=True,
-                                 timeout=SERVER_START_TIMEOUT + 30, check=False)
+        started = subprocess.run(
+            ["bash", str(SCRIPT), "start"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=SERVER_START_TIMEOUT + 30,
+            check=False,
+        )
         assert started.returncode == 0, f"server did not start: {started.stderr}"
         url = started.stdout.strip().splitlines()[-1]
         assert url.startswith("http://127.0.0.1:") and url.endswith("/api")
@@ -53,14 +63,30 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], source: str, out: Path, name: str,
-            log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+def serving(
+    env: dict[str, str], source: str, out: Path, name: str, log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     """``peelextract serve SOURCE`` every 5 s in its own process group, stopped on exit."""
     env = {**env, "PREFECT_RUNNER_POLL_FREQUENCY": "2", "PYTHONPATH": str(ROOT)}
     with log_path.open("wb") as log:
-        proc = subprocess.Popen([str(ROOT / ".venv/bin/peelextract"), "serve", source, "--out", str(out),
-                                 "--interval", "5", "--name", name], env=env, cwd=ROOT, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/peelextract"),
+                "serve",
+                source,
+                "--out",
+                str(out),
+                "--interval",
+                "5",
+                "--name",
+                name,
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             time.sleep(5)
             assert proc.poll() is None, f"serve exited early:\n{log_path.read_text()[-3000:]}"
@@ -73,8 +99,9 @@ def wait_for(target: Path, proc: subprocess.Popen[bytes], log_path: Path) -> Non
     deadline = time.monotonic() + JSON_TIMEOUT
     while not target.is_file() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(1)
-    assert target.is_file(), (f"no {target.name} within {JSON_TIMEOUT}s of scheduled runs; serve log:\n"
-                              f"{log_path.read_text()[-3000:]}")
+    assert target.is_file(), (
+        f"no {target.name} within {JSON_TIMEOUT}s of scheduled runs; serve log:\n{log_path.read_text()[-3000:]}"
+    )
 
 
 def test_served_deployment_picks_up_a_dropped_report(prefect_server: dict[str, str], tmp_path: Path) -> None:
@@ -87,7 +114,8 @@ def test_served_deployment_picks_up_a_dropped_report(prefect_server: dict[str, s
 
 
 def test_served_deployment_picks_up_a_report_published_on_a_listing_page(
-        prefect_server: dict[str, str], tmp_path: Path) -> None:
+    prefect_server: dict[str, str], tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     log_path = tmp_path / "serve.log"
     with ReportSite() as site:

@@ -18,8 +18,11 @@ from peelextract.validate import _evidences
 from tests.conftest import REPORTS
 
 PDFS = sorted(REPORTS.glob("*.pdf"))
-HEADERS = ("PEEL 2021/22 – Cleveland Police", "PEEL 2018/19 – Northshire Police",
-           "PEEL 2023–25 – Southvale Constabulary")
+HEADERS = (
+    "PEEL 2021/22 – Cleveland Police",
+    "PEEL 2018/19 – Northshire Police",
+    "PEEL 2023–25 – Southvale Constabulary",
+)
 CHART_LABEL = regex.compile("(?:" + "|".join(regex.escape(f) for f in FORCES) + r") \d+\.\d")
 
 
@@ -30,8 +33,10 @@ def extracted(path: Path) -> tuple[Report, Document]:
 
 def test_there_are_three_pdf_fixtures() -> None:
     assert [p.name for p in PDFS] == [
-        "cleveland-police_peel-2021-22.pdf", "northshire-police_peel-2018-19-synthetic.pdf",
-        "southvale-constabulary_peel-2023-25-synthetic.pdf"]
+        "cleveland-police_peel-2021-22.pdf",
+        "northshire-police_peel-2018-19-synthetic.pdf",
+        "southvale-constabulary_peel-2023-25-synthetic.pdf",
+    ]
 
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.stem)
@@ -105,13 +110,16 @@ def test_hyphenation_is_undone_only_for_real_words() -> None:
     assert "un-derstanding" not in doc.text and "body-worn video" in doc.text
 
 
-@pytest.mark.parametrize(("left", "right", "joined"), [
-    ("further investi-", "gations were", True),   # "investigations" occurs in the document
-    ("tackle anti-", "social behaviour", False),   # a hyphenated prefix, even though "antisocial" occurs too
-    ("where evidence-", "led prosecutions", False),  # "evidenceled" is not a word
-    ("the force's un-", "derstanding of", True),
-    ("a new well-", "being offer", False),
-])
+@pytest.mark.parametrize(
+    ("left", "right", "joined"),
+    [
+        ("further investi-", "gations were", True),  # "investigations" occurs in the document
+        ("tackle anti-", "social behaviour", False),  # a hyphenated prefix, even though "antisocial" occurs too
+        ("where evidence-", "led prosecutions", False),  # "evidenceled" is not a word
+        ("the force's un-", "derstanding of", True),
+        ("a new well-", "being offer", False),
+    ],
+)
 def test_join_hyphen_rules(left: str, right: str, joined: bool) -> None:
     vocab = ({"investigations", "antisocial", "understanding", "wellbeing"}, set())
     assert _join_hyphen(left, right, vocab) is joined
@@ -144,6 +152,7 @@ def test_bug_pdfium_in_threads_crashed_the_process() -> None:
     import subprocess
     import sys
 
-    res = subprocess.run([sys.executable, "-c", _THREADS.format(reports=str(REPORTS))], capture_output=True,
-                         text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-c", _THREADS.format(reports=str(REPORTS))], capture_output=True, text=True, timeout=300
+    )
     assert (res.returncode, res.stdout.strip()) == (0, "same"), res.stderr[-2000:]

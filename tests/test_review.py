@@ -262,10 +262,18 @@ def _pdf_report(report: Report, pdf: Path) -> Report:
     ev = cases[0].evidence.model_copy(update={"page": 1, "bbox": box.bbox, "boxes": [box]})
     cases[0] = cases[0].model_copy(update={"evidence": ev})
     data = pdf.read_bytes()
-    source = report.report.source.model_copy(update={
-        "name": pdf.name, "format": "pdf", "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "pages": 1})
-    return report.model_copy(update={"case_counts": cases,
-                                     "report": report.report.model_copy(update={"source": source})})
+    source = report.report.source.model_copy(
+        update={
+            "name": pdf.name,
+            "format": "pdf",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "pages": 1,
+        }
+    )
+    return report.model_copy(
+        update={"case_counts": cases, "report": report.report.model_copy(update={"source": source})}
+    )
 
 
 @pytest.mark.skipif(not SAMPLE_PDF.exists(), reason="fixtures/reports/*.pdf not generated yet")
@@ -315,8 +323,9 @@ def test_extracted_pdf_has_a_box_for_every_boxed_value(tmp_path: Path) -> None:
     assert all(tree.mark_text[f"v-{key}"] == ev.text for key, ev in boxed)
 
 
-def test_cli_review_writes_the_site(tmp_path: Path, sample: tuple[Report, str],
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_review_writes_the_site(
+    tmp_path: Path, sample: tuple[Report, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     report, text = sample
     write_out(tmp_path, report, text)
     assert main(["review", str(tmp_path)]) == 0

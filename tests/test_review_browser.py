@@ -21,8 +21,14 @@ from peelextract.publish.review_marks import value_evidence
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "fixtures" / "reports"
 SAMPLE = REPORTS / "cleveland-police_peel-2021-22.txt"
@@ -30,8 +36,10 @@ SAMPLE_PDF = REPORTS / "cleveland-police_peel-2021-22.pdf"
 GRADES = {"Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate"}
 
 if not CHROMIUM.exists():
-    pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium (scripts/setup.sh installs it)",
-                allow_module_level=True)
+    pytest.skip(
+        "browser tests need Debian's Chromium at /usr/bin/chromium (scripts/setup.sh installs it)",
+        allow_module_level=True,
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright for Python is not installed in .venv")
 
 
@@ -98,8 +106,10 @@ def test_clicking_a_panel_value_focuses_its_evidence(page: Any, site: Path, samp
     evidence = {f"{k}-{i}": ev.text for k, i, ev in value_evidence(report) if ev is not None}
     for key in ("grade-0", "case-0", "ci-3", "rate-0", "afi-0", "grade-9", "case-11"):
         page.click(f"#p-{key} a.go")
-        focused = page.evaluate("() => { const e = document.activeElement;"
-                                " return [e.tagName, e.dataset.key, e.textContent, e.classList.contains('active')]; }")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return [e.tagName, e.dataset.key, e.textContent, e.classList.contains('active')]; }"
+        )
         assert focused == ["MARK", key, evidence[key], True]
         assert page.evaluate("() => document.querySelectorAll('mark.v.active').length") == 1
         box = page.locator(f"#v-{key}").bounding_box()
@@ -127,8 +137,9 @@ def test_filtering_hides_other_kinds(page: Any, site: Path, sample: tuple[Report
     assert page.locator("#p-grade-0").is_visible()
 
 
-def test_overview_screenshot_grid_and_sorting(page: Any, site: Path, sample: tuple[Report, str],
-                                              tmp_path: Path) -> None:
+def test_overview_screenshot_grid_and_sorting(
+    page: Any, site: Path, sample: tuple[Report, str], tmp_path: Path
+) -> None:
     report, _ = sample
     page.goto(_url(site / "index.html"))
     page.select_option("#round-select", label="PEEL 2021/22")
@@ -188,13 +199,16 @@ def test_pdf_value_shows_its_box_on_the_page(page: Any, tmp_path: Path, sample: 
     shutil.copy(SAMPLE_PDF, pdf)
     box = PageBox(page=2, bbox=(72.0, 200.0, 300.0, 215.0))
     cases = list(report.case_counts)
-    cases[0] = cases[0].model_copy(update={"evidence": cases[0].evidence.model_copy(
-        update={"page": 2, "bbox": box.bbox, "boxes": [box]})})
+    cases[0] = cases[0].model_copy(
+        update={"evidence": cases[0].evidence.model_copy(update={"page": 2, "bbox": box.bbox, "boxes": [box]})}
+    )
     data = pdf.read_bytes()
-    source = report.report.source.model_copy(update={"name": pdf.name, "format": "pdf", "size": len(data),
-                                                     "sha256": hashlib.sha256(data).hexdigest()})
-    pdf_report = report.model_copy(update={"case_counts": cases,
-                                           "report": report.report.model_copy(update={"source": source})})
+    source = report.report.source.model_copy(
+        update={"name": pdf.name, "format": "pdf", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    )
+    pdf_report = report.model_copy(
+        update={"case_counts": cases, "report": report.report.model_copy(update={"source": source})}
+    )
     _write(tmp_path, pdf_report, text)
     build_site(tmp_path)  # the PDF sits beside the JSON
     page.goto(_url(tmp_path / "review" / f"{report.report.id}.html"))

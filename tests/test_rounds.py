@@ -8,24 +8,51 @@ from peelextract.rounds import detect_round, round_clues, scale_for
 from peelextract.rounds.vocab import AREAS_BY_KEY, area_for_phrase, area_for_question, in_round
 
 
-@pytest.mark.parametrize(("text", "expected", "clue"), [
-    ("Overall summary\nWe now assess forces against the characteristics of good performance, set out in the PEEL "
-     "Assessment Framework 2021/22.", "2021/22", "PEEL Assessment Framework 2021/22"),
-    ("Overall summary\nWe have also expanded our previous four-tier system of judgments to five tiers.", "2021/22",
-     "four-tier system of judgments to five tiers"),
-    ("Overall summary\nPEEL 2023–2025\nForces are assessed against the PEEL Assessment Framework 2023–2025.",
-     "2023-25", "PEEL 2023"),
-    ("Skip to content\nCheshire 2018/19\nRead more about Cheshire", "2018/19", "Cheshire 2018/19"),
-    ("Skip to content\nDyfed-Powys PEEL 2018\nHow effectively does the force reduce crime?", "2018/19", "PEEL 2018"),
-    ("City of London 2017\nThis is HMICFRS' fourth PEEL assessment of City of London Police.", "2017",
-     "City of London 2017"),
-    ("This is HMIC's third PEEL (police effectiveness, efficiency and legitimacy) assessment of Kent Police.", "2016",
-     "third PEEL"),
-    ("Cheshire 2015\nRead more about Cheshire", "2015", "Cheshire 2015"),
-    ("Cheshire 2014\nRead more about Cheshire", "2014", "Cheshire 2014"),
-    ("Thames Valley Police: Crime Data Integrity inspection 2017\nOverall judgment\ngraded inadequate", "cdi",
-     "Crime Data Integrity inspection 2017"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected", "clue"),
+    [
+        (
+            "Overall summary\nWe now assess forces against the characteristics of good performance, set out in"
+            " the PEEL "
+            "Assessment Framework 2021/22.",
+            "2021/22",
+            "PEEL Assessment Framework 2021/22",
+        ),
+        (
+            "Overall summary\nWe have also expanded our previous four-tier system of judgments to five tiers.",
+            "2021/22",
+            "four-tier system of judgments to five tiers",
+        ),
+        (
+            "Overall summary\nPEEL 2023–2025\nForces are assessed against the PEEL Assessment Framework 2023–2025.",
+            "2023-25",
+            "PEEL 2023",
+        ),
+        ("Skip to content\nCheshire 2018/19\nRead more about Cheshire", "2018/19", "Cheshire 2018/19"),
+        (
+            "Skip to content\nDyfed-Powys PEEL 2018\nHow effectively does the force reduce crime?",
+            "2018/19",
+            "PEEL 2018",
+        ),
+        (
+            "City of London 2017\nThis is HMICFRS' fourth PEEL assessment of City of London Police.",
+            "2017",
+            "City of London 2017",
+        ),
+        (
+            "This is HMIC's third PEEL (police effectiveness, efficiency and legitimacy) assessment of Kent Police.",
+            "2016",
+            "third PEEL",
+        ),
+        ("Cheshire 2015\nRead more about Cheshire", "2015", "Cheshire 2015"),
+        ("Cheshire 2014\nRead more about Cheshire", "2014", "Cheshire 2014"),
+        (
+            "Thames Valley Police: Crime Data Integrity inspection 2017\nOverall judgment\ngraded inadequate",
+            "cdi",
+            "Crime Data Integrity inspection 2017",
+        ),
+    ],
+)
 def test_round_from_text_with_its_clue(text: str, expected: str, clue: str) -> None:
     decision = detect_round(text, "")
     assert decision is not None
@@ -35,8 +62,10 @@ def test_round_from_text_with_its_clue(text: str, expected: str, clue: str) -> N
 
 
 def test_2021_report_mentioning_crime_data_integrity_is_not_cdi() -> None:
-    text = ("Overall summary\nFor instance, we have integrated our rolling crime data integrity inspections into these "
-            "PEEL assessments. We have also expanded our previous four-tier system of judgments to five tiers.")
+    text = (
+        "Overall summary\nFor instance, we have integrated our rolling crime data integrity inspections into these "
+        "PEEL assessments. We have also expanded our previous four-tier system of judgments to five tiers."
+    )
     decision = detect_round(text, "")
     assert decision is not None and decision.round == "2021/22"
 

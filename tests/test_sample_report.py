@@ -22,13 +22,28 @@ EXPECTED_GRADES = {
     "strategic-planning": "Inadequate",
 }
 EXPECTED_CASES = [
-    (14, 18, "success"), (75, 77, "success"), (24, 26, "success"), (15, 70, "failure"), (8, 12, "failure"),
-    (33, 35, "success"), (89, 90, "success"), (18, 87, "failure"), (30, 34, "success"), (12, 90, "failure"),
-    (14, 19, "failure"), (16, 75, "failure"),
+    (14, 18, "success"),
+    (75, 77, "success"),
+    (24, 26, "success"),
+    (15, 70, "failure"),
+    (8, 12, "failure"),
+    (33, 35, "success"),
+    (89, 90, "success"),
+    (18, 87, "failure"),
+    (30, 34, "success"),
+    (12, 90, "failure"),
+    (14, 19, "failure"),
+    (16, 75, "failure"),
 ]
 EXPECTED_CI = [
-    (96.4, 2.0, "current"), (89.9, 2.6, "previous"), (93.7, 4.2, "current"), (84.2, 4.6, "previous"),
-    (96.0, 3.5, "current"), (97.1, 2.9, "previous"), (80.7, 5.1, "current"), (83.0, 4.6, "previous"),
+    (96.4, 2.0, "current"),
+    (89.9, 2.6, "previous"),
+    (93.7, 4.2, "current"),
+    (84.2, 4.6, "previous"),
+    (96.0, 3.5, "current"),
+    (97.1, 2.9, "previous"),
+    (80.7, 5.1, "current"),
+    (83.0, 4.6, "previous"),
 ]
 
 
@@ -95,7 +110,10 @@ def test_other_percentages_and_rates(sample: tuple[Report, Document]) -> None:
     report, _ = sample
     assert [p.value for p in report.percentages] == [37.0, 23.0, 33.3, 25.0, 46.0]
     assert [(r.value, r.unit, r.england_wales_average) for r in report.rates] == [
-        (1.8, "applications", None), (29.9, "incidents", 19.8), (21.0, "arrests", None)]
+        (1.8, "applications", None),
+        (29.9, "incidents", 19.8),
+        (21.0, "arrests", None),
+    ]
 
 
 def test_about_the_data_yields_no_findings(sample: tuple[Report, Document]) -> None:

@@ -48,7 +48,8 @@ def test_write_schemas_is_deterministic_and_removes_stale_tables(tmp_path: Path)
     assert {p: p.read_bytes() for p in first} == blobs
     assert not stale.exists()
     assert {p.relative_to(tmp_path).as_posix() for p in first} == {REPORT_SCHEMA} | {
-        f"{TABLES_DIR}/{t.name}.schema.json" for t in TABLES}
+        f"{TABLES_DIR}/{t.name}.schema.json" for t in TABLES
+    }
 
 
 def test_report_schema_validates_the_sample(sample: tuple[Report, Document]) -> None:
@@ -78,7 +79,8 @@ def test_docs_table_reference_matches_the_code() -> None:
     text = (ROOT / "docs" / "dataset.md").read_text("utf-8")
     block = text.split(DOC_BEGIN, 1)[1].split(DOC_END, 1)[0]
     assert block.strip() == tables_markdown().strip(), (
-        "docs/dataset.md table reference is stale: run `python -m peelextract.publish.schemas docs/dataset.md`")
+        "docs/dataset.md table reference is stale: run `python -m peelextract.publish.schemas docs/dataset.md`"
+    )
 
 
 @pytest.mark.parametrize("table", [t.name for t in TABLES])

@@ -82,7 +82,8 @@ def test_tagged_file_is_detected_and_read_per_character(files: dict[str, Path]) 
 
 
 def test_artifacts_are_dropped_and_page_numbers_kept_as_labels(
-    tagged: tuple[Report, Document], untagged: tuple[Report, Document],
+    tagged: tuple[Report, Document],
+    untagged: tuple[Report, Document],
 ) -> None:
     _, doc = tagged
     for furniture in (gen.HEADER, gen.LOGO):
@@ -121,7 +122,8 @@ def test_headings_come_from_the_tags(tagged: tuple[Report, Document], untagged: 
 
 
 def test_grade_and_case_count_with_page_provenance(
-    tagged: tuple[Report, Document], untagged: tuple[Report, Document],
+    tagged: tuple[Report, Document],
+    untagged: tuple[Report, Document],
 ) -> None:
     report, _ = tagged
     grade = next(g for g in report.grades if g.area == "investigating-crime")
@@ -137,7 +139,8 @@ def test_grade_and_case_count_with_page_provenance(
 
 
 def test_a_paragraph_across_the_page_break_is_one_block(
-    tagged: tuple[Report, Document], untagged: tuple[Report, Document],
+    tagged: tuple[Report, Document],
+    untagged: tuple[Report, Document],
 ) -> None:
     _, doc = tagged
     [block] = blocks_with(doc, " ".join(gen.CROSSING))
@@ -155,11 +158,19 @@ def test_figures_notes_lists_and_table_cells(tagged: tuple[Report, Document]) ->
     assert [b.kind for b in doc.blocks if doc.block_text(b).startswith("Figure 1:")] == ["caption"]
     assert doc.notes == (gen.NOTE,)
     items = [doc.block_text(b) for b in doc.blocks if b.kind == "list_item"]
-    assert items == ["victims are told how their case is progressing;",
-                     "supervisors review each new investigation within seven days."]
+    assert items == [
+        "victims are told how their case is progressing;",
+        "supervisors review each new investigation within seven days.",
+    ]
     cells = [(b.row, doc.block_text(b)) for b in doc.blocks if b.kind == "table_cell"]
-    assert cells == [(1, "Area of policing"), (1, "Grade"), (2, "Investigating crime"),
-                     (2, "Requires improvement"), (3, "Protecting vulnerable people"), (3, "Good")]
+    assert cells == [
+        (1, "Area of policing"),
+        (1, "Grade"),
+        (2, "Investigating crime"),
+        (2, "Requires improvement"),
+        (3, "Protecting vulnerable people"),
+        (3, "Good"),
+    ]
 
 
 def test_paragraph_tags_count_only_when_headings_are_tagged() -> None:
@@ -174,7 +185,9 @@ def test_cli_extracts_the_tagged_report(files: dict[str, Path], tmp_path: Path) 
     [out] = tmp_path.glob("*.json")
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {g["area"]: g["grade"] for g in data["grades"]} == {
-        "investigating-crime": "Requires improvement", "protecting-vulnerable-people": "Good"}
+        "investigating-crime": "Requires improvement",
+        "protecting-vulnerable-people": "Good",
+    }
 
 
 @pytest.mark.parametrize("path", sorted(REPORTS.glob("*.pdf")), ids=lambda p: p.stem)

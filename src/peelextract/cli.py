@@ -31,13 +31,18 @@ def _extract(args: argparse.Namespace) -> int:
             report, doc = path_to_report(path, round_override=args.round)
             rid = report.report.id
             if rid in seen:
-                raise PeelError(str(path), f"report id {rid!r} is also produced by {seen[rid]} in this batch; "
-                                "extract them into different --out folders")
+                raise PeelError(
+                    str(path),
+                    f"report id {rid!r} is also produced by {seen[rid]} in this batch; "
+                    "extract them into different --out folders",
+                )
             seen[rid] = str(path)
             written = write_report(report, doc, out)
             if not args.quiet:
-                print(f"{path}: {written} ({len(report.grades)} grades, {len(report.case_counts)} case counts, "
-                      f"{len(report.ci_percentages)} CI percentages, {len(report.warnings)} warnings)")
+                print(
+                    f"{path}: {written} ({len(report.grades)} grades, {len(report.case_counts)} case counts, "
+                    f"{len(report.ci_percentages)} CI percentages, {len(report.warnings)} warnings)"
+                )
         except PeelError as exc:
             failed += 1
             print(f"peelextract: error: {describe_failure(path, exc)}", file=sys.stderr)
@@ -47,7 +52,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def describe_failure(path: Path, exc: PeelError) -> str:
-    """"<input as given> (page N): <reason>", naming the other file too when it was not the input
+    """ "<input as given> (page N): <reason>", naming the other file too when it was not the input
     (an output that could not be written)."""
     where = f"{path} (page {exc.page})" if exc.page is not None else str(path)
     detail = exc.reason if exc.source in (str(path), path.name) else f"{exc.source}: {exc.reason}"
@@ -115,8 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         return int(args.func(args))
     except PeelError as exc:

@@ -27,11 +27,27 @@ log = logging.getLogger(__name__)
 BlockKind = Literal["heading", "paragraph", "list_item", "badge", "caption", "table_cell", "footnote"]
 
 _REPLACE: dict[str, str] = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
-    "\ufb06": "st", "\u2026": "...",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2212": "-",
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+    "\u2026": "...",
 }
 _DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe")
 _NO_BOX: BBox = (0.0, 0.0, 0.0, 0.0)
@@ -88,9 +104,14 @@ class Document:
         src_start, src_end = self._source_span(start, end)
         boxes = self._boxes(start, end)
         return Evidence(
-            text=self.text[start:end], start=start, end=end,
-            page=boxes[0].page if boxes else None, bbox=self.first_page_bbox(boxes), boxes=boxes,
-            source_start=src_start, source_end=src_end,
+            text=self.text[start:end],
+            start=start,
+            end=end,
+            page=boxes[0].page if boxes else None,
+            bbox=self.first_page_bbox(boxes),
+            boxes=boxes,
+            source_start=src_start,
+            source_end=src_end,
         )
 
     def _source_span(self, start: int, end: int) -> tuple[int | None, int | None]:
@@ -135,9 +156,9 @@ class DocumentBuilder:
     parts: list[str] = field(default_factory=list)
     length: int = 0
     blocks: list[Block] = field(default_factory=list)
-    offsets: array = field(default_factory=lambda: array("i"))  # type: ignore[type-arg]
-    pages: array = field(default_factory=lambda: array("h"))  # type: ignore[type-arg]
-    boxes: array = field(default_factory=lambda: array("f"))  # type: ignore[type-arg]
+    offsets: array[int] = field(default_factory=lambda: array("i"))
+    pages: array[int] = field(default_factory=lambda: array("h"))
+    boxes: array[float] = field(default_factory=lambda: array("f"))
 
     def add_text(self, kind: BlockKind, raw: str, base: int, *, level: int = 0, row: int | None = None) -> None:
         """Add a block from a contiguous source string starting at source offset ``base``."""
@@ -148,8 +169,13 @@ class DocumentBuilder:
         self.add_chars(kind, ((c, base + i, 0, None) for i, c in enumerate(raw)), level=level, row=row)
 
     def add_chars(
-        self, kind: BlockKind, chars: Iterable[tuple[str, int, int, BBox | None]], *,
-        level: int = 0, page: int | None = None, row: int | None = None,
+        self,
+        kind: BlockKind,
+        chars: Iterable[tuple[str, int, int, BBox | None]],
+        *,
+        level: int = 0,
+        page: int | None = None,
+        row: int | None = None,
     ) -> None:
         """Add a block from (char, source offset, page, box) tuples, normalising as it goes."""
         out: list[str] = []
@@ -176,8 +202,15 @@ class DocumentBuilder:
             self._append(kind, "".join(out), offs, level, page, row, pages, boxes)
 
     def _append(
-        self, kind: BlockKind, text: str, offs: array, level: int, page: int | None,  # type: ignore[type-arg]
-        row: int | None, pages: array | None = None, boxes: array | None = None,  # type: ignore[type-arg]
+        self,
+        kind: BlockKind,
+        text: str,
+        offs: array[int],
+        level: int,
+        page: int | None,
+        row: int | None,
+        pages: array[int] | None = None,
+        boxes: array[float] | None = None,
     ) -> None:
         if self.parts:
             self.parts.append("\n")
@@ -196,14 +229,22 @@ class DocumentBuilder:
         self.blocks.append(Block(kind=kind, start=start, end=self.length, level=level, page=page, row=row))
 
     def build(
-        self, *, page_labels: Sequence[str] = (), notes: Sequence[str] = (),
-        warnings: Sequence[tuple[str, str]] = (), page_kind: str | None = None,
+        self,
+        *,
+        page_labels: Sequence[str] = (),
+        notes: Sequence[str] = (),
+        warnings: Sequence[tuple[str, str]] = (),
+        page_kind: str | None = None,
     ) -> Document:
         return Document(
-            source=self.source, text="".join(self.parts), blocks=tuple(self.blocks),
+            source=self.source,
+            text="".join(self.parts),
+            blocks=tuple(self.blocks),
             src_offsets=self.offsets,
             char_pages=self.pages if self.with_boxes else None,
             char_boxes=self.boxes if self.with_boxes else None,
-            page_labels=tuple(page_labels), notes=tuple(notes), layout_warnings=tuple(warnings),
+            page_labels=tuple(page_labels),
+            notes=tuple(notes),
+            layout_warnings=tuple(warnings),
             page_kind=page_kind,
         )

@@ -70,8 +70,14 @@ class Counts:
         return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
 
 
 @dataclass
@@ -96,8 +102,13 @@ class DocResult:
 
     @property
     def wrong(self) -> bool:
-        return (self.error is not None or not self.round_ok or not self.force_ok or bool(self.non_grade_hits)
-                or any(f.counts["strict"].fp or f.counts["strict"].fn for f in self.fields.values()))
+        return (
+            self.error is not None
+            or not self.round_ok
+            or not self.force_ok
+            or bool(self.non_grade_hits)
+            or any(f.counts["strict"].fp or f.counts["strict"].fn for f in self.fields.values())
+        )
 
 
 # ---------------------------------------------------------------- gold and predictions as comparable items
@@ -126,9 +137,15 @@ def sentences_overlap(a: str, b: str) -> bool:
 
 
 def _predicted_items(report: Report) -> dict[str, list[Item]]:
-    grades = [{"area": g.area, "grade": g.grade, "carried_over_year": g.carried_over_year,
-               "texts": [e.text for e in (g.evidence, g.sentence, g.badge, g.table) if e is not None]}
-              for g in report.grades]
+    grades = [
+        {
+            "area": g.area,
+            "grade": g.grade,
+            "carried_over_year": g.carried_over_year,
+            "texts": [e.text for e in (g.evidence, g.sentence, g.badge, g.table) if e is not None],
+        }
+        for g in report.grades
+    ]
     cases = [{"x": c.x, "y": c.y, "text": c.evidence.text} for c in report.case_counts]
     cis = [{"value": c.value, "ci": c.ci, "period": c.period, "text": c.evidence.text} for c in report.ci_percentages]
     afis = [{"text": a.text, "area": a.area} for a in report.areas_for_improvement]
@@ -140,13 +157,15 @@ def _close(a: float, b: float) -> bool:
 
 
 def _grade_strict(g: Item, p: Item) -> bool:
-    return bool(g["area"] == p["area"] and g["grade"] == p["grade"]
-                and g.get("carried_over_year") == p["carried_over_year"])
+    return bool(
+        g["area"] == p["area"] and g["grade"] == p["grade"] and g.get("carried_over_year") == p["carried_over_year"]
+    )
 
 
 def _grade_lenient(g: Item, p: Item) -> bool:
-    return _grade_strict(g, p) or (g["grade"] == p["grade"]
-                                   and any(sentences_overlap(g.get("sentence", ""), t) for t in p["texts"]))
+    return _grade_strict(g, p) or (
+        g["grade"] == p["grade"] and any(sentences_overlap(g.get("sentence", ""), t) for t in p["texts"])
+    )
 
 
 def _case_strict(g: Item, p: Item) -> bool:
@@ -261,12 +280,16 @@ def evaluate_file(gold_path: Path) -> DocResult:
     pred = _predicted_items(report) if report is not None else {name: [] for name in FIELDS}
     fields = {name: score_field(name, gold[name], pred[name]) for name in FIELDS}
     return DocResult(
-        gold=gold_path.name, document=str(gold["document"]), kind=str(gold["kind"]),
+        gold=gold_path.name,
+        document=str(gold["document"]),
+        kind=str(gold["kind"]),
         round_ok=report is not None and report.report.round == gold["round"],
         force_ok=report is not None and report.report.force == gold["force"],
         predicted_round=report.report.round if report else None,
         predicted_force=report.report.force if report else None,
-        fields=fields, error=error, non_grade_hits=_non_grade_hits(gold, report) if report else [],
+        fields=fields,
+        error=error,
+        non_grade_hits=_non_grade_hits(gold, report) if report else [],
     )
 
 
@@ -328,19 +351,35 @@ def check_thresholds(groups: dict[str, dict[str, Any]], thresholds: dict[str, fl
             continue
         group, name = scope
         if groups[group]["documents"] == 0:
-            checks.append({"threshold": key, "group": group, "field": name, "minimum": minimum, "f1": None,
-                           "passed": True})
+            checks.append(
+                {"threshold": key, "group": group, "field": name, "minimum": minimum, "f1": None, "passed": True}
+            )
             continue
         f1 = groups[group][name]["strict"]["micro"]["f1"]
-        checks.append({"threshold": key, "group": group, "field": name, "minimum": minimum, "f1": f1,
-                       "passed": f1 >= minimum - 1e-9})
+        checks.append(
+            {
+                "threshold": key,
+                "group": group,
+                "field": name,
+                "minimum": minimum,
+                "f1": f1,
+                "passed": f1 >= minimum - 1e-9,
+            }
+        )
     return checks
 
 
 def _doc_json(d: DocResult) -> dict[str, Any]:
     data = asdict(d)
-    data["fields"] = {name: {"strict": fr.counts["strict"].as_dict(), "lenient": fr.counts["lenient"].as_dict(),
-                             "missed": fr.missed, "spurious": fr.spurious} for name, fr in d.fields.items()}
+    data["fields"] = {
+        name: {
+            "strict": fr.counts["strict"].as_dict(),
+            "lenient": fr.counts["lenient"].as_dict(),
+            "missed": fr.missed,
+            "spurious": fr.spurious,
+        }
+        for name, fr in d.fields.items()
+    }
     return data
 
 
@@ -365,8 +404,10 @@ def _doc_lines(d: DocResult) -> list[str]:
 
 
 def _totals_lines(groups: dict[str, dict[str, Any]]) -> list[str]:
-    head = f"  {'group':<8} {'field':<7} {'gold':>5} {'pred':>5} | {'strict P':>8} {'R':>6} {'F1':>6} {'macro':>6} |" \
-           f" {'lenient P':>9} {'R':>6} {'F1':>6} {'macro':>6}"
+    head = (
+        f"  {'group':<8} {'field':<7} {'gold':>5} {'pred':>5} | {'strict P':>8} {'R':>6} {'F1':>6} {'macro':>6} |"
+        f" {'lenient P':>9} {'R':>6} {'F1':>6} {'macro':>6}"
+    )
     lines = [head, "  " + "-" * (len(head) - 2)]
     for group, s in groups.items():
         for name in FIELDS:
@@ -376,15 +417,19 @@ def _totals_lines(groups: dict[str, dict[str, Any]]) -> list[str]:
                 f"  {group:<8} {_SHORT[name]:<7} {m['tp'] + m['fn']:>5} {m['tp'] + m['fp']:>5} | "
                 f"{m['precision']:>8.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} {st['macro_f1']:>6.3f} | "
                 f"{le['micro']['precision']:>9.3f} {le['micro']['recall']:>6.3f} {le['micro']['f1']:>6.3f} "
-                f"{le['macro_f1']:>6.3f}")
-        lines.append(f"  {group:<8} documents {s['documents']}, round accuracy {s['round_accuracy']:.3f}, "
-                     f"force accuracy {s['force_accuracy']:.3f}")
+                f"{le['macro_f1']:>6.3f}"
+            )
+        lines.append(
+            f"  {group:<8} documents {s['documents']}, round accuracy {s['round_accuracy']:.3f}, "
+            f"force accuracy {s['force_accuracy']:.3f}"
+        )
     return lines
 
 
 def render_table(result: dict[str, Any], docs: Sequence[DocResult]) -> str:
-    lines = [f"peelextract eval — extractor {result['extractor_version']}, {len(docs)} gold files, "
-             f"{result['seconds']:.2f} s"]
+    lines = [
+        f"peelextract eval — extractor {result['extractor_version']}, {len(docs)} gold files, {result['seconds']:.2f} s"
+    ]
     wrong = [d for d in docs if d.wrong]
     lines.append(f"Documents with errors ({len(wrong)}):" if wrong else "Documents with errors: none")
     for d in wrong:
@@ -394,8 +439,10 @@ def render_table(result: dict[str, Any], docs: Sequence[DocResult]) -> str:
     lines.append("Thresholds (strict micro F1):")
     for c in result["thresholds"]:
         f1 = "n/a" if c["f1"] is None else f"{c['f1']:.4f}"
-        lines.append(f"  {'ok  ' if c['passed'] else 'FAIL'} {c['threshold']}: {c['field']} over {c['group']} "
-                     f"= {f1} (minimum {c['minimum']})")
+        lines.append(
+            f"  {'ok  ' if c['passed'] else 'FAIL'} {c['threshold']}: {c['field']} over {c['group']} "
+            f"= {f1} (minimum {c['minimum']})"
+        )
     return "\n".join(lines)
 
 
@@ -407,13 +454,20 @@ def evaluate_dir(gold_dir: Path) -> tuple[dict[str, Any], list[DocResult]]:
         raise ValueError(f"{gold_dir}: no *.json gold files")
     started = time.perf_counter()
     docs = [evaluate_file(p) for p in paths]
-    groups = {"all": summarise(docs), "report": summarise([d for d in docs if d.kind == "report"]),
-              "excerpt": summarise([d for d in docs if d.kind == "excerpt"])}
+    groups = {
+        "all": summarise(docs),
+        "report": summarise([d for d in docs if d.kind == "report"]),
+        "excerpt": summarise([d for d in docs if d.kind == "excerpt"]),
+    }
     checks = check_thresholds(groups, load_thresholds(gold_dir))
     result: dict[str, Any] = {
-        "extractor_version": EXTRACTOR_VERSION, "gold_dir": str(gold_dir),
-        "seconds": round(time.perf_counter() - started, 3), "totals": groups, "thresholds": checks,
-        "passed": all(c["passed"] for c in checks), "documents": [_doc_json(d) for d in docs],
+        "extractor_version": EXTRACTOR_VERSION,
+        "gold_dir": str(gold_dir),
+        "seconds": round(time.perf_counter() - started, 3),
+        "totals": groups,
+        "thresholds": checks,
+        "passed": all(c["passed"] for c in checks),
+        "documents": [_doc_json(d) for d in docs],
     }
     return result, docs
 

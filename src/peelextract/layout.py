@@ -99,7 +99,8 @@ def _page_label(text: str) -> str:
 
 
 def drop_tagged(
-    pages: list[list[Line]], struct: tuple[StructTag, ...],
+    pages: list[list[Line]],
+    struct: tuple[StructTag, ...],
 ) -> tuple[list[list[Line]], list[str], list[str]]:
     """Take out what the structure tags say is not body text: artifacts (a page-number artifact is the
     page's label), figure contents (chart labels) and notes (one note per Note element, in page order)."""
@@ -190,8 +191,14 @@ def drop_charts(pages: list[list[Line]], body: float) -> list[list[Line]]:
                 keep.append(line)
                 caption = line
                 continue
-            if caption is not None and line.bold == caption.bold and abs(line.size - caption.size) < 0.3 \
-                    and keep and keep[-1].page == line.page and line.top - keep[-1].bottom < line.size:
+            if (
+                caption is not None
+                and line.bold == caption.bold
+                and abs(line.size - caption.size) < 0.3
+                and keep
+                and keep[-1].page == line.page
+                and line.top - keep[-1].bottom < line.size
+            ):
                 keep.append(line)  # the caption's second line
                 continue
             if caption is not None and _chart_like(line, body):
@@ -228,8 +235,13 @@ def _starts_new_block(prev: _Block, line: Line, kind: BlockKind, pitch: float) -
         if kind == prev.kind:
             return False
     if kind != "paragraph" or prev.kind not in ("paragraph", "list_item"):
-        return not (kind == "heading" and prev.kind == "heading" and line.page == last.page
-                    and line.top - last.bottom < pitch and abs(line.size - last.size) < 0.5)
+        return not (
+            kind == "heading"
+            and prev.kind == "heading"
+            and line.page == last.page
+            and line.top - last.bottom < pitch
+            and abs(line.size - last.size) < 0.5
+        )
     if line.page != last.page:
         return bool(_TERMINAL.search(last.text.strip())) and not line.text[:1].islower()
     if prev.kind == "list_item":
@@ -240,8 +252,11 @@ def _starts_new_block(prev: _Block, line: Line, kind: BlockKind, pitch: float) -
 def lines_to_blocks(pages: list[list[Line]], body: float, struct: tuple[StructTag, ...] = ()) -> list[_Block]:
     flat = [line for lines in pages for line in lines]
     kinds = tag_kinds(struct)
-    pitches = [b.top - a.top for a, b in itertools.pairwise(flat)
-               if a.page == b.page and abs(a.size - body) < 0.5 and abs(b.size - body) < 0.5 and b.top > a.top]
+    pitches = [
+        b.top - a.top
+        for a, b in itertools.pairwise(flat)
+        if a.page == b.page and abs(a.size - body) < 0.5 and abs(b.size - body) < 0.5 and b.top > a.top
+    ]
     pitch = sorted(pitches)[len(pitches) // 2] if pitches else body * 1.4
     blocks: list[_Block] = []
     for line in flat:
@@ -274,8 +289,29 @@ def document_words(pages: list[list[Line]]) -> tuple[set[str], set[str]]:
 
 # Prefixes that British English hyphenates ("anti-social", "co-ordinate", "evidence-led"): a line-end
 # hyphen after one of them is kept even when the closed form also occurs ("antisocial").
-_COMPOUND_HEADS = frozenset({"anti", "non", "co", "cross", "multi", "self", "well", "ex", "evidence", "body",
-                             "semi", "cyber", "ill", "victim", "abuse", "crime", "force", "intelligence", "risk"})
+_COMPOUND_HEADS = frozenset(
+    {
+        "anti",
+        "non",
+        "co",
+        "cross",
+        "multi",
+        "self",
+        "well",
+        "ex",
+        "evidence",
+        "body",
+        "semi",
+        "cyber",
+        "ill",
+        "victim",
+        "abuse",
+        "crime",
+        "force",
+        "intelligence",
+        "risk",
+    }
+)
 
 
 def _join_hyphen(left: str, right: str, vocab: tuple[set[str], set[str]]) -> bool:
@@ -339,8 +375,9 @@ def pages_to_document(pdf: PdfPages) -> Document:
         if not table_emitted and table and block.lines[0].top > table[0].top and block.lines[0].page == table[0].page:
             _emit_table(builder, table)
             table_emitted = True
-        builder.add_chars(block.kind, _block_chars(block, vocab), level=block.level, page=block.lines[0].page,
-                          row=block.row)
+        builder.add_chars(
+            block.kind, _block_chars(block, vocab), level=block.level, page=block.lines[0].page, row=block.row
+        )
     if table and not table_emitted:
         _emit_table(builder, table)
     return builder.build(page_labels=labels, notes=notes)

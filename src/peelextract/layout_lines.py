@@ -63,10 +63,18 @@ def _make_line(page: int, idx: list[int], p: PdfPage, tag: int = 0) -> Line | No
     if not kept:
         return None
     heavy = sum(1 for i in idx if p.weights[i] >= 600 and not p.text[i].isspace())
-    return Line(page=page, chars=kept, text="".join(c for c, _ in kept),
-                top=min(b[1] for _, b in kept), bottom=max(b[3] for _, b in kept),
-                x0=min(b[0] for _, b in kept), x1=max(b[2] for _, b in kept),
-                size=size, bold=heavy * 2 > sum(1 for c, _ in kept if not c.isspace()), tag=tag)
+    return Line(
+        page=page,
+        chars=kept,
+        text="".join(c for c, _ in kept),
+        top=min(b[1] for _, b in kept),
+        bottom=max(b[3] for _, b in kept),
+        x0=min(b[0] for _, b in kept),
+        x1=max(b[2] for _, b in kept),
+        size=size,
+        bold=heavy * 2 > sum(1 for c, _ in kept if not c.isspace()),
+        tag=tag,
+    )
 
 
 def _breaks_line(p: PdfPage, i: int) -> bool:

@@ -30,8 +30,9 @@ RUNNERS = ("threads", "processes", "dask")
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     i = sub.add_parser("ingest", help="ingest an inbox folder or a listing URL once (Prefect flow)")
     _common(i)
-    i.add_argument("--no-cache", dest="use_cache", action="store_false",
-                   help="re-fetch and re-extract even unchanged reports")
+    i.add_argument(
+        "--no-cache", dest="use_cache", action="store_false", help="re-fetch and re-extract even unchanged reports"
+    )
     i.set_defaults(func=_ingest)
 
     s = sub.add_parser("serve", help="serve a scheduled ingestion deployment (needs PREFECT_API_URL)")
@@ -51,8 +52,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", metavar="SOURCE", help="inbox folder, or http(s) URL of a listing page")
     p.add_argument("--out", required=True, metavar="DIR")
-    p.add_argument("--runner", choices=RUNNERS, default=None,
-                   help="task runner (default: $PEELEXTRACT_TASK_RUNNER or threads)")
+    p.add_argument(
+        "--runner", choices=RUNNERS, default=None, help="task runner (default: $PEELEXTRACT_TASK_RUNNER or threads)"
+    )
 
 
 def _source(value: str) -> str:
@@ -105,8 +107,7 @@ def _ingest(args: argparse.Namespace) -> int:
     print(summary.line())
     for r in summary.failed:
         err = r.error or {}
-        print(f"peelextract: error: {r.name}: {err.get('code')}: {err.get('reason')} (quarantined)",
-              file=sys.stderr)
+        print(f"peelextract: error: {r.name}: {err.get('code')}: {err.get('reason')} (quarantined)", file=sys.stderr)
     if summary.site:
         print(f"review site: {summary.site}")
     return EXIT_FAILED if summary.failed else EXIT_OK
@@ -114,9 +115,11 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     if not os.environ.get("PREFECT_API_URL"):
-        raise ValueError("serve needs a running Prefect server: start one with scripts/prefect-server.sh "
-                         "and export PREFECT_API_URL=<the URL it prints> (schedules do not fire on the "
-                         "temporary server)")
+        raise ValueError(
+            "serve needs a running Prefect server: start one with scripts/prefect-server.sh "
+            "and export PREFECT_API_URL=<the URL it prints> (schedules do not fire on the "
+            "temporary server)"
+        )
     if args.interval is not None and args.interval <= 0:
         raise ValueError("--interval must be a positive number of seconds")
     source = _source(args.source)
@@ -126,14 +129,21 @@ def _serve(args: argparse.Namespace) -> int:
     name = args.name or "ingest-" + "".join(c if c.isalnum() else "-" for c in Path(source).name or source)[:50]
     schedule: dict[str, Any] = {"cron": args.cron} if args.cron else {"interval": args.interval}
     flow = flows.ingest_reports.with_options(task_runner=flows.task_runner_from_env())
-    flow.serve(name=name, parameters={"source": source, "out_dir": str(Path(args.out).resolve())},
-               entrypoint_type=EntrypointType.MODULE_PATH, pause_on_shutdown=False, **schedule)
+    flow.serve(
+        name=name,
+        parameters={"source": source, "out_dir": str(Path(args.out).resolve())},
+        entrypoint_type=EntrypointType.MODULE_PATH,
+        pause_on_shutdown=False,
+        **schedule,
+    )
     return EXIT_OK
 
 
 def _reextract(args: argparse.Namespace) -> int:
     flows = _flows("reextract", None)
     result = flows.reextract_report(args.report, str(Path(args.out).resolve()))
-    print(f"{result.location}: {Path(args.out) / f'{result.report_id}.json'} ({result.grades} grades, "
-          f"{result.case_counts} case counts, {result.ci_percentages} CI percentages)")
+    print(
+        f"{result.location}: {Path(args.out) / f'{result.report_id}.json'} ({result.grades} grades, "
+        f"{result.case_counts} case counts, {result.ci_percentages} CI percentages)"
+    )
     return EXIT_OK

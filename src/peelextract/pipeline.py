@@ -40,8 +40,9 @@ def source_to_document(src: SourceBytes, limits: Limits | None = None) -> Docume
         return pages_to_document(pdf_to_pages(src, limits))
     # UTF-8 takes at most 4 bytes a character: more bytes than that cannot fit the character limit.
     if len(src.data) > 4 * limits.max_chars:
-        raise LimitExceededError(src.name, f"{len(src.data)} bytes is more than the limit of {limits.max_chars} "
-                                 "characters")
+        raise LimitExceededError(
+            src.name, f"{len(src.data)} bytes is more than the limit of {limits.max_chars} characters"
+        )
     if src.format == "html":
         from peelextract.ingest.html import html_to_document
 
@@ -71,25 +72,39 @@ def extract_report(doc: Document, *, round_override: str | None = None) -> Repor
     if decision is None or force is None:
         raise NotAReportError(doc.source.name, not_a_report_reason(doc, force is None, decision is None))
     sections = document_to_sections(doc)
-    ctx = Context(doc=doc, sentences=document_to_sentences(doc), sections=SectionIndex(sections),
-                  round=decision, force=force[0])
+    ctx = Context(
+        doc=doc, sentences=document_to_sentences(doc), sections=SectionIndex(sections), round=decision, force=force[0]
+    )
     ctx.warnings.extend(Warning(code=c, message=m, stage="layout") for c, m in doc.layout_warnings)
     grades = extract_grades(ctx)
     cis = extract_ci_percentages(ctx)
     cases = extract_case_counts(ctx)
     if doc.page_kind and not (grades or cis or cases):
         # A "page not found" page that mentions a force and a round is still not that force's report.
-        raise NotAReportError(doc.source.name, f"not a PEEL report: the page is {doc.page_kind} and holds no "
-                              "graded judgments, case counts or CI percentages")
+        raise NotAReportError(
+            doc.source.name,
+            f"not a PEEL report: the page is {doc.page_kind} and holds no "
+            "graded judgments, case counts or CI percentages",
+        )
     return Report(
         extractor_version=EXTRACTOR_VERSION,
-        report=ReportInfo(id=report_id(force[0], decision.round), force=force[0], round=decision.round,
-                          source=doc.source, round_decision=decision, force_evidence=force[1]),
-        sections=sections, grades=grades, ungraded_areas=extract_ungraded(ctx, grades),
+        report=ReportInfo(
+            id=report_id(force[0], decision.round),
+            force=force[0],
+            round=decision.round,
+            source=doc.source,
+            round_decision=decision,
+            force_evidence=force[1],
+        ),
+        sections=sections,
+        grades=grades,
+        ungraded_areas=extract_ungraded(ctx, grades),
         graded_area_count=extract_graded_area_count(ctx, grades),
-        case_counts=cases, ci_percentages=cis,
+        case_counts=cases,
+        ci_percentages=cis,
         percentages=extract_percentages(ctx, [(c.evidence.start, c.evidence.end) for c in cis]),
-        rates=extract_rates(ctx), areas_for_improvement=extract_improvements(ctx),
+        rates=extract_rates(ctx),
+        areas_for_improvement=extract_improvements(ctx),
         warnings=ctx.warnings,
     )
 
@@ -97,14 +112,17 @@ def extract_report(doc: Document, *, round_override: str | None = None) -> Repor
 def not_a_report_reason(doc: Document, no_force: bool, no_round: bool) -> str:
     """Why a readable document is not a PEEL report: what is missing, what was looked for, what it seems to be."""
     missing = " and ".join(what for what, absent in (("no force", no_force), ("no round", no_round)) if absent)
-    reason = (f"not a PEEL report: found {missing} (looked for one of the 43 forces or 'An inspection of <X> "
-              "Police', and for round clues such as 'PEEL 2021/22', framework wording and area names)")
+    reason = (
+        f"not a PEEL report: found {missing} (looked for one of the 43 forces or 'An inspection of <X> "
+        "Police', and for round clues such as 'PEEL 2021/22', framework wording and area names)"
+    )
     if doc.page_kind:
         reason += f"; the page is {doc.page_kind}"
     return reason
 
 
-def path_to_report(path: Path, *, round_override: str | None = None,
-                   limits: Limits | None = None) -> tuple[Report, Document]:
+def path_to_report(
+    path: Path, *, round_override: str | None = None, limits: Limits | None = None
+) -> tuple[Report, Document]:
     doc = source_to_document(read_path(path, limits), limits)
     return document_to_report(doc, round_override=round_override), doc

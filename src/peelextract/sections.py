@@ -23,8 +23,11 @@ log = logging.getLogger(__name__)
 # and "Victim service assessment" inside "Providing a service to the victims of crime").
 _SUBORDINATE = {"victim-service": frozenset({"victim-service", "crime-data-integrity"})}
 _BADGES: dict[str, GradeName] = {
-    "outstanding": "Outstanding", "good": "Good", "adequate": "Adequate",
-    "requires improvement": "Requires improvement", "inadequate": "Inadequate",
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "adequate": "Adequate",
+    "requires improvement": "Requires improvement",
+    "inadequate": "Inadequate",
 }
 
 
@@ -69,8 +72,11 @@ def _findings(doc: Document, blocks: list[Block]) -> list[Finding]:
             return
         start = headline.start if headline else paras[0].start
         end = paras[-1].end if paras else headline.end  # type: ignore[union-attr]
-        findings.append(Finding(headline=doc.block_text(headline) if headline else None, start=start, end=end,
-                                paragraphs=list(paras)))
+        findings.append(
+            Finding(
+                headline=doc.block_text(headline) if headline else None, start=start, end=end, paragraphs=list(paras)
+            )
+        )
 
     for b in blocks:
         if b.kind == "heading":
@@ -91,8 +97,14 @@ def _section(doc: Document, top: _Top, blocks: list[Block], used: set[str]) -> S
     body = blocks[1:] if blocks and blocks[0].kind == "heading" and doc.block_text(blocks[0]) == top.title else blocks
     badges = [badge_grade(doc.block_text(b)) for b in body if b.kind == "badge"]
     return Section(
-        id=sid, title=top.title, role=top.role, area=top.area, start=blocks[0].start, end=blocks[-1].end,
-        page=blocks[0].page, badge=badges[-1] if badges and top.role == "area" else None,
+        id=sid,
+        title=top.title,
+        role=top.role,
+        area=top.area,
+        start=blocks[0].start,
+        end=blocks[-1].end,
+        page=blocks[0].page,
+        badge=badges[-1] if badges and top.role == "area" else None,
         findings=_findings(doc, body),
     )
 

@@ -41,8 +41,9 @@ def check_provenance(report: Report, doc: Document) -> None:
     """Raise ContractError when any evidence is not exactly the text at its offsets."""
     for where, ev in _evidences(report):
         if doc.text[ev.start : ev.end] != ev.text:
-            raise ContractError(doc.source.name,
-                                f"{where}: evidence {ev.text!r} is not the text at {ev.start}-{ev.end}")
+            raise ContractError(
+                doc.source.name, f"{where}: evidence {ev.text!r} is not the text at {ev.start}-{ev.end}"
+            )
         if doc.char_pages is not None and ev.text.strip() and ev.page is None:
             raise ContractError(doc.source.name, f"{where}: PDF evidence {ev.text!r} has no page")
 
@@ -52,12 +53,24 @@ def _arithmetic_warnings(report: Report, doc: Document) -> list[Warning]:
     for c in report.case_counts:
         m = _STATED.match(doc.text[c.evidence.end : c.evidence.end + 30])
         if m and abs(float(m.group("pct")) - 100 * c.x / c.y) > 1.0:
-            out.append(Warning(code="stated_percentage_mismatch", stage="validate", evidence=c.evidence,
-                               message=f"{c.x} of {c.y} is {100 * c.x / c.y:.1f}%, the text states {m.group('pct')}%"))
+            out.append(
+                Warning(
+                    code="stated_percentage_mismatch",
+                    stage="validate",
+                    evidence=c.evidence,
+                    message=f"{c.x} of {c.y} is {100 * c.x / c.y:.1f}%, the text states {m.group('pct')}%",
+                )
+            )
     for p in report.ci_percentages:
         if abs(p.lower - (p.value - p.ci)) > 1e-6 or abs(p.upper - (p.value + p.ci)) > 1e-6:
-            out.append(Warning(code="ci_bounds_inconsistent", stage="validate", evidence=p.evidence,
-                               message=f"bounds [{p.lower}, {p.upper}] are not {p.value} ∓ {p.ci}"))
+            out.append(
+                Warning(
+                    code="ci_bounds_inconsistent",
+                    stage="validate",
+                    evidence=p.evidence,
+                    message=f"bounds [{p.lower}, {p.upper}] are not {p.value} ∓ {p.ci}",
+                )
+            )
     return out
 
 

@@ -76,13 +76,20 @@ def extract_case_counts(ctx: Context) -> list[CaseCount]:
                 ctx.warn("case_count_invalid", f"'{m.group(0)[:80]}': {exc}", start, end)
                 continue
             if y == 0 or x > y:
-                ctx.warn("case_count_invalid", f"'{m.group(0)}': x={x}, y={y}; expected 0 <= x <= y and y > 0",
-                         start, end)
+                ctx.warn(
+                    "case_count_invalid", f"'{m.group(0)}': x={x}, y={y}; expected 0 <= x <= y and y > 0", start, end
+                )
                 continue
-            out.append(CaseCount(
-                x=x, y=y, polarity=_polarity(sentence[m.end() : clause_end]),
-                qualifier=_qualifier(sentence[: m.start()]), share=round(100 * x / y, 1),
-                section=ctx.section_id(start), area=ctx.area_at(start),
-                evidence=ctx.doc.evidence(start, end),
-            ))
+            out.append(
+                CaseCount(
+                    x=x,
+                    y=y,
+                    polarity=_polarity(sentence[m.end() : clause_end]),
+                    qualifier=_qualifier(sentence[: m.start()]),
+                    share=round(100 * x / y, 1),
+                    section=ctx.section_id(start),
+                    area=ctx.area_at(start),
+                    evidence=ctx.doc.evidence(start, end),
+                )
+            )
     return out

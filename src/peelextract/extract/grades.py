@@ -55,33 +55,67 @@ log = logging.getLogger(__name__)
 
 _PILLARS = (("effective", "effectiveness"), ("efficien", "efficiency"), ("legitima", "legitimacy"))
 _PILLAR_KEYS = frozenset(k for _, k in _PILLARS)
-_GRADED_LINE = regex.compile(r"^graded (?P<grade>outstanding|good|adequate|inadequate|requires improvement)\.?$",
-                             regex.IGNORECASE)
-_UNGRADED = regex.compile(r"\b(?:don't|do not|doesn't) make (?:a )?graded judgments?\b|\bis ungraded\b|"
-                          r"\bnot graded\b|\b(?:don't|do not|does not|doesn't) grade (?:forces|the force|it)\b",
-                          regex.IGNORECASE)
-GRADED_COUNT = regex.compile(rf"\bgraded judgments? (?:in|for) (?P<n>{NUMBER}) of (?:these|the) (?P<m>{NUMBER})\b",
-                             regex.IGNORECASE)
+_GRADED_LINE = regex.compile(
+    r"^graded (?P<grade>outstanding|good|adequate|inadequate|requires improvement)\.?$", regex.IGNORECASE
+)
+_UNGRADED = regex.compile(
+    r"\b(?:don't|do not|doesn't) make (?:a )?graded judgments?\b|\bis ungraded\b|"
+    r"\bnot graded\b|\b(?:don't|do not|does not|doesn't) grade (?:forces|the force|it)\b",
+    regex.IGNORECASE,
+)
+GRADED_COUNT = regex.compile(
+    rf"\bgraded judgments? (?:in|for) (?P<n>{NUMBER}) of (?:these|the) (?P<m>{NUMBER})\b", regex.IGNORECASE
+)
 _GRADE_ALT = r"requires improvement|outstanding|good|adequate|inadequate"
 # "On 1 June 2022 the grade for this area was changed from 'adequate' to 'requires improvement'."
-_CHANGED = regex.compile(rf"changed from [\"']?(?P<from>{_GRADE_ALT})[\"']? to [\"']?(?P<to>{_GRADE_ALT})\b",
-                         regex.IGNORECASE)
+_CHANGED = regex.compile(
+    rf"changed from [\"']?(?P<from>{_GRADE_ALT})[\"']? to [\"']?(?P<to>{_GRADE_ALT})\b", regex.IGNORECASE
+)
 # "This judgment has been carried over from our last inspection in 2017/18."  "… and our judgment from the 2017
 # legitimacy inspection has been carried over."
-_CARRIED_NOTE = regex.compile(r"\bjudg(?:e)?ments?\b[^.]{0,80}?\b(?:has|have) been carried (?:over|forward)\b",
-                              regex.IGNORECASE)
-_NOTE_YEAR = regex.compile(r"\bfrom (?:our |the )?(?:last |previous )?(?:[a-z]+ )?(?:inspection |assessment )?"
-                           r"(?:in )?(?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE)
+_CARRIED_NOTE = regex.compile(
+    r"\bjudg(?:e)?ments?\b[^.]{0,80}?\b(?:has|have) been carried (?:over|forward)\b", regex.IGNORECASE
+)
+_NOTE_YEAR = regex.compile(
+    r"\bfrom (?:our |the )?(?:last |previous )?(?:[a-z]+ )?(?:inspection |assessment )?"
+    r"(?:in )?(?P<year>(?:19|20)\d\d)\b",
+    regex.IGNORECASE,
+)
 _ANY_YEAR = regex.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
-_INSPECTED_IN = regex.compile(r"\bIn (?:[A-Z][a-z]+ )?(?P<year>(?:19|20)\d\d),? [^.]{0,160}?"
-                              r"\b(?:conducted|carried out|inspected)\b")
-_CDI_TITLE = regex.compile(r"Crime Data Integrity (?:re-)?inspection(?: (?P<year>\d{4}))?$|"
-                           r"^(?:Revised )?overall judgment$", regex.IGNORECASE)
+_INSPECTED_IN = regex.compile(
+    r"\bIn (?:[A-Z][a-z]+ )?(?P<year>(?:19|20)\d\d),? [^.]{0,160}?"
+    r"\b(?:conducted|carried out|inspected)\b"
+)
+_CDI_TITLE = regex.compile(
+    r"Crime Data Integrity (?:re-)?inspection(?: (?P<year>\d{4}))?$|"
+    r"^(?:Revised )?overall judgment$",
+    regex.IGNORECASE,
+)
 _PAGE_TITLE = regex.compile(r"^(?:[A-Z][\w'-]*(?: of| and)? ){1,4}(?:PEEL )?\d{4}(?:/\d\d)?$")
 _STRIP = regex.compile(r"^(?:how it|the way it|how well it|its|the|how)\s+", regex.IGNORECASE)
 _COORDINATED = regex.compile(r"^(?P<a>\w+ing) and (?P<b>\w+ing)\b(?P<rest>.*)$", regex.IGNORECASE)
-_STOP = frozenset({"force", "forc", "const", "polic", "with", "that", "those", "from", "their", "this", "which",
-                   "does", "well", "what", "exten", "there", "into", "they"})
+_STOP = frozenset(
+    {
+        "force",
+        "forc",
+        "const",
+        "polic",
+        "with",
+        "that",
+        "those",
+        "from",
+        "their",
+        "this",
+        "which",
+        "does",
+        "well",
+        "what",
+        "exten",
+        "there",
+        "into",
+        "they",
+    }
+)
 _CONTEXT_BLOCKS = 30
 
 Key = tuple[str, GradeName, int | None]
@@ -172,8 +206,10 @@ def _phrase_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
     m = _COORDINATED.match(stripped)
     if m:
         crime = " crime" if "crime" in m.group("rest").lower() else m.group("rest")
-        parts = [area_for_phrase(m.group(w) + m.group("rest"), round_) or area_for_phrase(m.group(w) + crime, round_)
-                 for w in ("a", "b")]
+        parts = [
+            area_for_phrase(m.group(w) + m.group("rest"), round_) or area_for_phrase(m.group(w) + crime, round_)
+            for w in ("a", "b")
+        ]
         if all(parts) and len({p.key for p in parts if p}) == 2:
             return [p for p in parts if p is not None]
     area = context_area(ctx, offset, stripped)
@@ -193,8 +229,17 @@ def _areas_for(ctx: Context, j: Judgment, offset: int, previous: Area | None) ->
         return [area] if area else []
     # "… has been assessed as outstanding in respect of the efficiency with which …"; the 2018/19 body
     # sentence "<Force> requires improvement in the efficiency with which it keeps people safe …"
-    if low.startswith(("respect of", "the efficiency", "the effectiveness", "the legitimacy", "efficiency",
-                       "effectiveness", "legitimacy")):
+    if low.startswith(
+        (
+            "respect of",
+            "the efficiency",
+            "the effectiveness",
+            "the legitimacy",
+            "efficiency",
+            "effectiveness",
+            "legitimacy",
+        )
+    ):
         pillar = _pillar(low)
         if pillar:
             return [pillar]
@@ -238,8 +283,16 @@ def _sentence_candidates(ctx: Context) -> list[_Candidate]:
                 continue
             year = _year_of(ctx, j, s_start)
             for area in areas:
-                out.append(_Candidate(area, j.grade, ctx.section_id(s_start), ctx.doc.evidence(s_start, s_end),
-                                      year, ctx.area_at(s_start) == area.key))
+                out.append(
+                    _Candidate(
+                        area,
+                        j.grade,
+                        ctx.section_id(s_start),
+                        ctx.doc.evidence(s_start, s_end),
+                        year,
+                        ctx.area_at(s_start) == area.key,
+                    )
+                )
             previous = (block, areas[-1])
     return out
 
@@ -302,21 +355,42 @@ def _pick(cands: list[_Candidate]) -> _Candidate:
 
 
 def _grade(
-    ctx: Context, area: Area, grade: GradeName, section: str | None, *, sentence: Evidence | None = None,
-    badge: Evidence | None = None, table: Evidence | None = None, year: int | None = None,
+    ctx: Context,
+    area: Area,
+    grade: GradeName,
+    section: str | None,
+    *,
+    sentence: Evidence | None = None,
+    badge: Evidence | None = None,
+    table: Evidence | None = None,
+    year: int | None = None,
 ) -> Grade:
     evidence = sentence or badge or table
     assert evidence is not None
-    return Grade(area=area.key, area_title=area.title_in(ctx.round.round), grade=grade, scale=ctx.round.scale,
-                 section=section, evidence=evidence, sentence=sentence, badge=badge, table=table,
-                 carried_over_year=year)
+    return Grade(
+        area=area.key,
+        area_title=area.title_in(ctx.round.round),
+        grade=grade,
+        scale=ctx.round.scale,
+        section=section,
+        evidence=evidence,
+        sentence=sentence,
+        badge=badge,
+        table=table,
+        carried_over_year=year,
+    )
 
 
 def _reconcile(ctx: Context, grade: Grade, other: GradeName, ev: Evidence, what: str) -> None:
     if other != grade.grade:
-        ctx.warnings.append(Warning(
-            code=f"grade_{what}_disagree", stage="extract", evidence=ev,
-            message=f"{grade.area_title}: judgment sentence says {grade.grade!r}, {what} says {other!r}"))
+        ctx.warnings.append(
+            Warning(
+                code=f"grade_{what}_disagree",
+                stage="extract",
+                evidence=ev,
+                message=f"{grade.area_title}: judgment sentence says {grade.grade!r}, {what} says {other!r}",
+            )
+        )
 
 
 def extract_grades(ctx: Context) -> list[Grade]:
@@ -385,8 +459,9 @@ def _apply_carried_notes(ctx: Context, grades: dict[Key, Grade]) -> None:
                 if kept is None:
                     grades[new_key] = g.model_copy(update={"carried_over_year": year})
                 else:  # the carried-over sentence's grade keeps this one's badge and table row
-                    grades[new_key] = kept.model_copy(update={"badge": kept.badge or g.badge,
-                                                              "table": kept.table or g.table})
+                    grades[new_key] = kept.model_copy(
+                        update={"badge": kept.badge or g.badge, "table": kept.table or g.table}
+                    )
                 log.debug("%s %s carried over from %d", area.key, g.grade, year)
 
 
@@ -418,8 +493,9 @@ def extract_ungraded(ctx: Context, grades: list[Grade]) -> list[UngradedArea]:
             continue
         if _UNGRADED.search(text[s_start:s_end]):
             area = AREAS_BY_KEY[section.area]
-            out[area.key] = UngradedArea(area=area.key, area_title=area.title_in(ctx.round.round),
-                                         evidence=ctx.doc.evidence(s_start, s_end))
+            out[area.key] = UngradedArea(
+                area=area.key, area_title=area.title_in(ctx.round.round), evidence=ctx.doc.evidence(s_start, s_end)
+            )
     for section in ctx.sections.sections:
         if section.area and section.area not in graded and section.area not in out:
             area = AREAS_BY_KEY[section.area]
@@ -442,7 +518,11 @@ def extract_graded_area_count(ctx: Context, grades: list[Grade]) -> GradedAreaCo
             continue
         found = len({g.area for g in grades if g.carried_over_year is None})
         if found != n:
-            ctx.warn("graded_count_mismatch",
-                     f"the report says it grades {n} of {total} areas; {found} graded areas were found", start, end)
+            ctx.warn(
+                "graded_count_mismatch",
+                f"the report says it grades {n} of {total} areas; {found} graded areas were found",
+                start,
+                end,
+            )
         return GradedAreaCount(graded=n, total=total, found=found, evidence=ctx.doc.evidence(start, end))
     return None

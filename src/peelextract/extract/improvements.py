@@ -38,23 +38,31 @@ from peelextract.models import AreaForImprovement
 
 log = logging.getLogger(__name__)
 
-_HEADING = regex.compile(r"^(?P<kind>areas? for improvement|causes? of concern)(?:\s+\d+)?\b(?::\s*(?P<rest>.+))?$",
-                         regex.IGNORECASE)
-_INTRO = regex.compile(r"\b(?:established|identified|raised|made) (?P<n>an?|the following|one|two|three|four|five|"
-                       r"six|seven|eight|nine|ten|\d+) (?P<kind>areas? for improvement|causes? of concern):\s*$",
-                       regex.IGNORECASE)
+_HEADING = regex.compile(
+    r"^(?P<kind>areas? for improvement|causes? of concern)(?:\s+\d+)?\b(?::\s*(?P<rest>.+))?$", regex.IGNORECASE
+)
+_INTRO = regex.compile(
+    r"\b(?:established|identified|raised|made) (?P<n>an?|the following|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|\d+) (?P<kind>areas? for improvement|causes? of concern):\s*$",
+    regex.IGNORECASE,
+)
 _STATEMENT = regex.compile(r"\b(?:should|needs? to|must|is failing|isn't|doesn't|does not|is not)\b", regex.IGNORECASE)
 _IS_CONCERN = regex.compile(
     r"\b(?:is|was|were|are|remains?|remained|has been|have been|became|becomes) (?:a |an |the )?"
-    r"(?:particular |serious |significant |continuing |further )?causes? (?:of|for) concern\b", regex.IGNORECASE)
+    r"(?:particular |serious |significant |continuing |further )?causes? (?:of|for) concern\b",
+    regex.IGNORECASE,
+)
 _GIVEN_CONCERN = regex.compile(r"\b(?:has|have|had) given (?:us )?cause (?:for|of) concern\b", regex.IGNORECASE)
 _NAMES_CONCERNS = regex.compile(r"\bcauses? of concern (?:\(|relating to\b)", regex.IGNORECASE)
 # Areas as letters and narrative name them (not the activity phrases of judgment sentences).
 _MENTIONS: tuple[tuple[regex.Pattern[str], str], ...] = tuple(
-    (regex.compile(p, regex.IGNORECASE), k) for p, k in (
+    (regex.compile(p, regex.IGNORECASE), k)
+    for p, k in (
         (r"crime data integrity|\bCDI\b|recording (?:data about )?crime", "recording-data"),
-        (r"respond(?:ing|ed|s)? to the public|answer(?:ing)? (?:emergency|non-emergency|calls)",
-         "responding-to-public"),
+        (
+            r"respond(?:ing|ed|s)? to the public|answer(?:ing)? (?:emergency|non-emergency|calls)",
+            "responding-to-public",
+        ),
         (r"investigat(?:ing|ed|es|ions?) (?:of )?crimes?", "investigating-crime"),
         (r"(?:management of|managing) (?:sexual |registered sex )?offenders", "managing-offenders"),
         (r"vulnerable (?:people|victims)", "protecting-vulnerable-people"),
@@ -62,7 +70,8 @@ _MENTIONS: tuple[tuple[regex.Pattern[str], str], ...] = tuple(
         (r"serious (?:and )?organised crime", "serious-organised-crime"),
         (r"preventing crime|anti-?social behaviour", "preventing-crime"),
         (r"treat(?:ing|ment of) the public|stop and search|use of force", "treatment-of-public"),
-    ))
+    )
+)
 
 
 def _kind(word: str) -> str:
@@ -110,7 +119,11 @@ def _headed_items(ctx: Context, blocks: tuple[Block, ...], i: int, kind: str) ->
 
 
 def _introduced_items(
-    ctx: Context, blocks: tuple[Block, ...], i: int, n: int, kind: str,
+    ctx: Context,
+    blocks: tuple[Block, ...],
+    i: int,
+    n: int,
+    kind: str,
 ) -> tuple[list[AreaForImprovement], int]:
     """The item(s) an intro line ending with a colon announces: the next block, or the next ``n`` bullets
     (all bullets up to the next heading when it says "the following"). Returns them and the last index used."""
@@ -199,9 +212,12 @@ def extract_improvements(ctx: Context) -> list[AreaForImprovement]:
 def _item(ctx: Context, kind: str, start: int, end: int, area: str | None = None) -> AreaForImprovement:
     text = ctx.doc.text[start:end]
     return AreaForImprovement(
-        kind="cause_of_concern" if kind == "cause_of_concern" else "area_for_improvement", text=text,
-        area=area or ctx.area_at(start) or _question_area(ctx, start), section=ctx.section_id(start),
-        evidence=ctx.doc.evidence(start, end))
+        kind="cause_of_concern" if kind == "cause_of_concern" else "area_for_improvement",
+        text=text,
+        area=area or ctx.area_at(start) or _question_area(ctx, start),
+        section=ctx.section_id(start),
+        evidence=ctx.doc.evidence(start, end),
+    )
 
 
 def _question_area(ctx: Context, offset: int) -> str | None:

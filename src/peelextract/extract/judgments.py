@@ -27,11 +27,16 @@ log = logging.getLogger(__name__)
 GRADE_WORD = r"outstanding|good|adequate|inadequate"
 _RI = r"requires? improvement|required improvement|continues to require improvement|requiring improvement"
 _DISPLAY: dict[str, GradeName] = {
-    "outstanding": "Outstanding", "good": "Good", "adequate": "Adequate", "inadequate": "Inadequate",
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "adequate": "Adequate",
+    "inadequate": "Inadequate",
 }
 # "was outstanding in one area, good in two areas": a press-style count, not an activity.
-_NOT_A_COUNT = (r"(?!(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+|all|most|some|no|any) "
-                r"(?:of (?:the|its|these) )?(?:\w+ )?(?:areas?|questions?|pillars?)\b)")
+_NOT_A_COUNT = (
+    r"(?!(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+|all|most|some|no|any) "
+    r"(?:of (?:the|its|these) )?(?:\w+ )?(?:areas?|questions?|pillars?)\b)"
+)
 _YEAR_IN_SENTENCE = regex.compile(r"\bin (?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE)
 
 
@@ -65,9 +70,11 @@ def subject_pattern(force: str) -> str:
 
 def _phrase(subj: str) -> str:
     """An activity phrase: up to the sentence end, ";", ":" or a clause that starts the next judgment."""
-    return (rf"(?P<phrase>[^.;:]{{3,160}}?)(?=\s*(?:[.;:]|$|,? and (?:{subj}) (?:is|was|requires?)\b|"
-            rf",? (?:but|and) (?:is|was|requires?)\b|,? (?:but|although|while|whereas|however)\b|"
-            rf", and (?:it|the force|the constabulary) is one of\b))")
+    return (
+        rf"(?P<phrase>[^.;:]{{3,160}}?)(?=\s*(?:[.;:]|$|,? and (?:{subj}) (?:is|was|requires?)\b|"
+        rf",? (?:but|and) (?:is|was|requires?)\b|,? (?:but|although|while|whereas|however)\b|"
+        rf", and (?:it|the force|the constabulary) is one of\b))"
+    )
 
 
 def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
@@ -81,64 +88,117 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
         # "… reducing crime: requires improvement."  "… is requires improvement."  "… is: good."  "… crime requires
         # improvement." (no "is"); "the extent to which the force operates efficiently and sustainably is good."
         # One judgment per sentence (the pillar).
-        ("extent", regex.compile(
-            rf"\bthe extent to which (?:{subj}) (?P<phrase>[^.:;]{{3,160}}?)(?:\s+is)?\s*:?\s+"
-            rf"(?:is\s+)?(?:{grade}|{ri})\s*(?:\.|$)", flags)),
+        (
+            "extent",
+            regex.compile(
+                rf"\bthe extent to which (?:{subj}) (?P<phrase>[^.:;]{{3,160}}?)(?:\s+is)?\s*:?\s+"
+                rf"(?:is\s+)?(?:{grade}|{ri})\s*(?:\.|$)",
+                flags,
+            ),
+        ),
         # 2014: "the efficiency with which the force carries out its responsibilities is good;" One per sentence.
-        ("with-which", regex.compile(
-            rf"\bthe (?P<phrase>efficiency|effectiveness|legitimacy) with which (?:{subj}) [^.;:]{{3,160}}? "
-            rf"(?:is|was) (?:{grade}|{ri})\b", flags)),
+        (
+            "with-which",
+            regex.compile(
+                rf"\bthe (?P<phrase>efficiency|effectiveness|legitimacy) with which (?:{subj}) [^.;:]{{3,160}}? "
+                rf"(?:is|was) (?:{grade}|{ri})\b",
+                flags,
+            ),
+        ),
         # "Dyfed-Powys Police has been assessed as outstanding in respect of the efficiency with which …"
         # "has been assessed as requires improvement in respect of …", "is judged to be good in …",
         # "is judged to require improvement in …", "it is assessed to require improvement for its use of resources"
         # One per clause.
-        ("assessed", regex.compile(
-            rf"\b(?:{subj}) (?:has been|is|was|have been) (?:assessed|judged) (?:as |to be )?(?:{grade}|{ri}|"
-            rf"(?P<ri2>to require improvement))\s+(?:in respect of|in|at|for|with)\s+{phrase}", flags)),
+        (
+            "assessed",
+            regex.compile(
+                rf"\b(?:{subj}) (?:has been|is|was|have been) (?:assessed|judged) (?:as |to be )?(?:{grade}|{ri}|"
+                rf"(?P<ri2>to require improvement))\s+(?:in respect of|in|at|for|with)\s+{phrase}",
+                flags,
+            ),
+        ),
         # "the force has developed its understanding of demand, which is now outstanding" One per sentence.
-        ("which-is", regex.compile(
-            rf"\bits (?P<phrase>understanding of demand|use of resources|planning for the future)[^.;,]{{0,40}}, "
-            rf"which is (?:now |also |still )?{grade}\b", flags)),
+        (
+            "which-is",
+            regex.compile(
+                rf"\bits (?P<phrase>understanding of demand|use of resources|planning for the future)[^.;,]{{0,40}}, "
+                rf"which is (?:now |also |still )?{grade}\b",
+                flags,
+            ),
+        ),
         # "The force's understanding of demand is judged to be good;" "its planning for the future is also good;"
         # "but its use of resources to manage demand still requires improvement." "The constabulary's approach to
         # preventing crime remains good." One per clause (three in the 2017 efficiency sentences).
-        ("possessive", regex.compile(
-            rf"\b(?:the force's|the constabulary's|its|{subj}'s) (?:approach to )?(?P<phrase>[a-z][a-z -]{{2,80}}?)"
-            rf" (?:is|remains|has been)(?: also| now| still)? (?:judged |assessed )?(?:to be |as )?"
-            rf"(?:{grade}|(?P<ri2>to require improvement))\b(?! (?:at|in|for)\b)"
-            rf"|\b(?:the force's|the constabulary's|its|{subj}'s) (?:approach to )?(?P<phrase>[a-z][a-z -]{{2,80}}?)"
-            rf" (?:still |continues to )?(?P<ri>requires improvement)\b", flags)),
+        (
+            "possessive",
+            regex.compile(
+                rf"\b(?:the force's|the constabulary's|its|{subj}'s) (?:approach to )?(?P<phrase>[a-z][a-z -]{{2,80}}?)"
+                rf" (?:is|remains|has been)(?: also| now| still)? (?:judged |assessed )?(?:to be |as )?"
+                rf"(?:{grade}|(?P<ri2>to require improvement))\b(?! (?:at|in|for)\b)"
+                rf"|\b(?:the force's|the constabulary's|its|{subj}'s) (?:approach to )?"
+                rf"(?P<phrase>[a-z][a-z -]{{2,80}}?)"
+                rf" (?:still |continues to )?(?P<ri>requires improvement)\b",
+                flags,
+            ),
+        ),
         # "In 2017, we judged the constabulary to be good at treating the public fairly."
         # "In 2017 we judged the force as good at investigating crime."  "… when we judged the constabulary to be
         # good in respect of effectiveness." One per sentence; year from the sentence, "last year" = round - 1.
-        ("carried", regex.compile(
-            rf"\b(?:in (?P<year>(?:19|20)\d\d),? |(?P<lastyear>last year),? )?(?:when )?we judged (?:{subj}) "
-            rf"(?:to be |as (?:being )?)(?:{grade}|(?P<ri2>requiring improvement))\s+(?:in respect of|at|in|for)\s+"
-            rf"{phrase}", flags)),
+        (
+            "carried",
+            regex.compile(
+                rf"\b(?:in (?P<year>(?:19|20)\d\d),? |(?P<lastyear>last year),? )?(?:when )?we judged (?:{subj}) "
+                rf"(?:to be |as (?:being )?)(?:{grade}|(?P<ri2>requiring improvement))\s+(?:in respect of|at|in|for)\s+"
+                rf"{phrase}",
+                flags,
+            ),
+        ),
         # "This is an improvement on the overall judgment last year, when the force was judged as requiring
         # improvement."  "In last year's inspection, Thames Valley was also judged to be good."  No activity:
         # the area is the one the paragraph is about. One per sentence.
-        ("carried-bare", regex.compile(
-            rf"\b(?:(?P<lastyear>last year)(?:'s (?:inspection|assessment))?|in (?P<year>(?:19|20)\d\d)),? "
-            rf"(?:when )?(?:{subj}) (?:was|were) (?:also )?(?:judged|assessed|graded) (?:as |to be )?"
-            rf"(?:{grade}|(?P<ri2>requiring improvement|to require improvement))(?P<phrase>)\s*(?:\.|$)", flags)),
+        (
+            "carried-bare",
+            regex.compile(
+                rf"\b(?:(?P<lastyear>last year)(?:'s (?:inspection|assessment))?|in (?P<year>(?:19|20)\d\d)),? "
+                rf"(?:when )?(?:{subj}) (?:was|were) (?:also )?(?:judged|assessed|graded) (?:as |to be )?"
+                rf"(?:{grade}|(?P<ri2>requiring improvement|to require improvement))(?P<phrase>)\s*(?:\.|$)",
+                flags,
+            ),
+        ),
         # CDI: "As a result, we gave Thames Valley Police an overall judgment of inadequate."  "As a result, Greater
         # Manchester Police was given an overall judgment of inadequate." One per sentence (crime data integrity).
-        ("overall", regex.compile(
-            rf"\b(?:gave (?:{subj})|(?:{subj}) (?:was|has been) given) an overall (?:graded )?judgment of "
-            rf"(?:{grade}|{ri})(?P<phrase>)\b", flags)),
+        (
+            "overall",
+            regex.compile(
+                rf"\b(?:gave (?:{subj})|(?:{subj}) (?:was|has been) given) an overall (?:graded )?judgment of "
+                rf"(?:{grade}|{ri})(?P<phrase>)\b",
+                flags,
+            ),
+        ),
         # "it is one of only four forces in England and Wales to be judged outstanding in how it deals with
         # organised crime." One per sentence.
-        ("one-of", regex.compile(
-            rf"\bone of (?:only )?\w+ forces[^.;]{{0,60}}? to be (?:judged|graded|assessed) (?:as )?(?:{grade}|{ri})"
-            rf"\s+(?:at|in|for)\s+{phrase}", flags)),
+        (
+            "one-of",
+            regex.compile(
+                rf"\bone of (?:only )?\w+ forces[^.;]{{0,60}}? to be (?:judged|graded|assessed) "
+                rf"(?:as )?(?:{grade}|{ri})"
+                rf"\s+(?:at|in|for)\s+{phrase}",
+                flags,
+            ),
+        ),
         # "Cleveland Police requires improvement at investigating crime."  "<Force> is adequate at …"
         # "Northshire Police requires improvement in how it protects vulnerable people."  "However, it requires
         # improvement in A, and it requires improvement in B." (two)  "The force is good at preventing and
         # investigating crime." (one here; the caller splits the two activities). One per clause.
-        ("at", regex.compile(
-            rf"\b(?:{subj}) (?:(?:is|was|remains|continues to be|has been|is now|is also) {grade}|{ri})\s+(?:at|in)\s+"
-            rf"{_NOT_A_COUNT}{phrase}", flags)),
+        (
+            "at",
+            regex.compile(
+                rf"\b(?:{subj}) (?:(?:is|was|remains|continues to be|has been|is now|is also) {grade}|{ri})"
+                rf"\s+(?:at|in)\s+"
+                rf"{_NOT_A_COUNT}{phrase}",
+                flags,
+            ),
+        ),
     ]
 
 
@@ -169,6 +229,15 @@ def find_judgments(sentence: str, force: str) -> list[Judgment]:
                 year = ym.group("year") if ym else None
                 last_year = year is None
             phrase = (groups.get("phrase") or "").strip(" ,")
-            found.append(Judgment(grade=grade, phrase=phrase, start=m.start(), end=m.end(), family=name,
-                                  year=int(year) if year else None, last_year=last_year))
+            found.append(
+                Judgment(
+                    grade=grade,
+                    phrase=phrase,
+                    start=m.start(),
+                    end=m.end(),
+                    family=name,
+                    year=int(year) if year else None,
+                    last_year=last_year,
+                )
+            )
     return sorted(found, key=lambda j: j.start)

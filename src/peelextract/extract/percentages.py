@@ -37,10 +37,13 @@ _LOOK_BACK = regex.compile(
 _YEAR = regex.compile(r"\b((?:19|20)\d\d)\b")
 _YEAR_AFTER = regex.compile(
     r"^[^.;(]{0,40}?\b(?:in|from|during|at) (?:our |the )?(?:previous |last |earlier )?(?P<year>(?:19|20)\d\d)\b",
-    regex.IGNORECASE)
+    regex.IGNORECASE,
+)
 _FOUND_BEFORE = regex.compile(
     r"^[^.;]{0,40}?\b(?:we )?(?:found|recorded|estimated|reported) (?:in|during|at) (?:our|the) "
-    r"(?P<when>previous|last|earlier|prior|(?:19|20)\d\d)\b", regex.IGNORECASE)
+    r"(?P<when>previous|last|earlier|prior|(?:19|20)\d\d)\b",
+    regex.IGNORECASE,
+)
 
 
 def _period(clause: str, after: str) -> tuple[Period, int | None]:
@@ -75,13 +78,23 @@ def extract_ci_percentages(ctx: Context) -> list[CIPercentage]:
             prev_end = m.end()
             lower, upper = round(value - ci, 4), round(value + ci, 4)
             if not (0 <= value <= 100 and lower >= 0 and upper <= 100):
-                ctx.warn("ci_out_of_range", f"{value} ± {ci} gives [{lower}, {upper}]; expected within 0-100",
-                         start, end)
+                ctx.warn(
+                    "ci_out_of_range", f"{value} ± {ci} gives [{lower}, {upper}]; expected within 0-100", start, end
+                )
                 continue
-            out.append(CIPercentage(
-                value=value, ci=ci, lower=lower, upper=upper, period=period, year=year,
-                section=ctx.section_id(start), area=ctx.area_at(start), evidence=ctx.doc.evidence(start, end),
-            ))
+            out.append(
+                CIPercentage(
+                    value=value,
+                    ci=ci,
+                    lower=lower,
+                    upper=upper,
+                    period=period,
+                    year=year,
+                    section=ctx.section_id(start),
+                    area=ctx.area_at(start),
+                    evidence=ctx.doc.evidence(start, end),
+                )
+            )
     return out
 
 
@@ -97,6 +110,12 @@ def extract_percentages(ctx: Context, taken: list[tuple[int, int]]) -> list[Perc
         if value > 100:
             ctx.warn("percentage_out_of_range", f"{value}%: expected 0-100", start, end)
             continue
-        out.append(Percentage(value=value, section=ctx.section_id(start), area=ctx.area_at(start),
-                              evidence=ctx.doc.evidence(start, end)))
+        out.append(
+            Percentage(
+                value=value,
+                section=ctx.section_id(start),
+                area=ctx.area_at(start),
+                evidence=ctx.doc.evidence(start, end),
+            )
+        )
     return out

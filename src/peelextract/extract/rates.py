@@ -52,12 +52,21 @@ def extract_rates(ctx: Context) -> list[Rate]:
             except ValueError as exc:
                 ctx.warn("rate_invalid", f"'{m.group(0)[:80]}': {exc}", start, end)
                 continue
-            out.append(Rate(
-                value=value, unit=m.group("unit").strip(),
-                per=int(m.group("per").replace(",", "")), denominator=m.group("denom").lower(),
-                england_wales_average=average,
-                average_evidence=(ctx.doc.evidence(block.start + avg.start(), block.start + avg.end())
-                                  if avg is not None else None),
-                section=ctx.section_id(start), area=ctx.area_at(start), evidence=ctx.doc.evidence(start, end),
-            ))
+            out.append(
+                Rate(
+                    value=value,
+                    unit=m.group("unit").strip(),
+                    per=int(m.group("per").replace(",", "")),
+                    denominator=m.group("denom").lower(),
+                    england_wales_average=average,
+                    average_evidence=(
+                        ctx.doc.evidence(block.start + avg.start(), block.start + avg.end())
+                        if avg is not None
+                        else None
+                    ),
+                    section=ctx.section_id(start),
+                    area=ctx.area_at(start),
+                    evidence=ctx.doc.evidence(start, end),
+                )
+            )
     return out

@@ -19,19 +19,49 @@ from peelextract.ingest.text import decode_text
 
 log = logging.getLogger(__name__)
 
-_SKIP = frozenset({"header", "nav", "footer", "script", "style", "noscript", "form", "aside", "template",
-                   "svg", "button", "select", "title", "head"})
+_SKIP = frozenset(
+    {
+        "header",
+        "nav",
+        "footer",
+        "script",
+        "style",
+        "noscript",
+        "form",
+        "aside",
+        "template",
+        "svg",
+        "button",
+        "select",
+        "title",
+        "head",
+    }
+)
 _BLOCKS: dict[str, BlockKind] = {
-    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
-    "p": "paragraph", "li": "list_item", "figcaption": "caption", "caption": "caption",
-    "td": "table_cell", "th": "table_cell", "blockquote": "paragraph", "dt": "paragraph", "dd": "paragraph",
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "p": "paragraph",
+    "li": "list_item",
+    "figcaption": "caption",
+    "caption": "caption",
+    "td": "table_cell",
+    "th": "table_cell",
+    "blockquote": "paragraph",
+    "dt": "paragraph",
+    "dd": "paragraph",
 }
 _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "source", "col", "area", "base"})
 _SKIP_CLASSES = ("cookie", "banner", "breadcrumb", "skip-link", "visually-hidden", "share")
 # Titles of pages a web server sends instead of the report asked for (with status 200 too: "soft 404s").
 _ERROR_TITLE = re.compile(
     r"\b(?:[45]\d\d|not found|page not found|(?:internal )?server error|forbidden|access denied|"
-    r"unauthori[sz]ed|bad gateway|service unavailable|gateway time-?out|bad request)\b", re.IGNORECASE)
+    r"unauthori[sz]ed|bad gateway|service unavailable|gateway time-?out|bad request)\b",
+    re.IGNORECASE,
+)
 _SIGN_IN_TITLE = re.compile(r"\b(?:sign|log)\s?(?:in|on)\b", re.IGNORECASE)
 
 
@@ -94,7 +124,7 @@ class _ArticleParser(HTMLParser):
             self.password_field = True
 
     def page_kind(self) -> str | None:
-        """"an HTTP error page (…)" or "a sign-in page (…)" when the page is one, else None."""
+        """ "an HTTP error page (…)" or "a sign-in page (…)" when the page is one, else None."""
         title = " ".join("".join(self.title).split())
         h1 = " ".join("".join(self.h1 or []).split())
         for label, text in (("title", title), ("main heading", h1)):

@@ -51,9 +51,18 @@ _CHUNK = 1 << 20
 TagKind = Literal["heading", "paragraph", "list_item", "caption", "footnote", "table_cell", "figure", "artifact"]
 ARTIFACT = -1  # the tag of a character in /Artifact marked content
 _KINDS: dict[str, TagKind] = {
-    "H": "heading", "Title": "heading", "P": "paragraph", "LI": "list_item", "LBody": "list_item",
-    "Caption": "caption", "Note": "footnote", "FENote": "footnote", "TD": "table_cell", "TH": "table_cell",
-    "Figure": "figure", "Artifact": "artifact",
+    "H": "heading",
+    "Title": "heading",
+    "P": "paragraph",
+    "LI": "list_item",
+    "LBody": "list_item",
+    "Caption": "caption",
+    "Note": "footnote",
+    "FENote": "footnote",
+    "TD": "table_cell",
+    "TH": "table_cell",
+    "Figure": "figure",
+    "Artifact": "artifact",
     **{f"H{n}": "heading" for n in range(1, 7)},
 }
 _MAX_STRUCT_VISITS = 50_000  # structure-tree children looked at per page (a hostile tree stops here)
@@ -140,8 +149,11 @@ def check_complete(src: SourceBytes) -> None:
     data = src.data
     last_eof = data.rfind(b"%%EOF")
     if last_eof < max(data.rfind(b"obj"), data.rfind(b"stream")):
-        raise PdfError(src.name, f"the PDF is truncated: it ends after {len(data)} bytes without the %%EOF marker "
-                       "that closes its last object (an interrupted download or copy?)")
+        raise PdfError(
+            src.name,
+            f"the PDF is truncated: it ends after {len(data)} bytes without the %%EOF marker "
+            "that closes its last object (an interrupted download or copy?)",
+        )
 
 
 def check_inflation(src: SourceBytes, limits: Limits) -> int:
@@ -162,8 +174,11 @@ def check_inflation(src: SourceBytes, limits: Limits) -> int:
         end = src.data.find(b"endstream", match.end())
         total += _inflated_size(data[match.end() : end if end > 0 else len(data)], limits.max_inflated_bytes - total)
         if total > limits.max_inflated_bytes:
-            raise LimitExceededError(src.name, f"compressed streams inflate to more than {limits.max_inflated_bytes} "
-                                     "bytes (a decompression bomb?); the limit is PEELEXTRACT_MAX_INFLATED_BYTES")
+            raise LimitExceededError(
+                src.name,
+                f"compressed streams inflate to more than {limits.max_inflated_bytes} "
+                "bytes (a decompression bomb?); the limit is PEELEXTRACT_MAX_INFLATED_BYTES",
+            )
     return total
 
 
@@ -186,8 +201,9 @@ def pdf_to_pages(src: SourceBytes, limits: Limits) -> PdfPages:
     with PDFIUM_LOCK:
         pages, tagged, struct = _read_pages(src, limits)
     if not any(p.text.strip() for p in pages):
-        raise NoTextLayerError(src.name, f"no text layer on any of {len(pages)} pages: scanned (image-only) PDFs "
-                               "are not supported")
+        raise NoTextLayerError(
+            src.name, f"no text layer on any of {len(pages)} pages: scanned (image-only) PDFs are not supported"
+        )
     elements = tuple(struct.tags) if struct is not None else ()
     return PdfPages(source=src, pages=tuple(pages), tagged=tagged, struct=elements)
 
@@ -206,12 +222,18 @@ def _read_pages(src: SourceBytes, limits: Limits) -> tuple[list[PdfPage], bool, 
         struct = _StructTable() if tagged else None
         for index in range(count):
             if time.monotonic() - started > limits.max_seconds:
-                raise LimitExceededError(src.name, f"reading pages took more than {limits.max_seconds:g} s; "
-                                         "the limit is PEELEXTRACT_MAX_SECONDS", page=index + 1)
+                raise LimitExceededError(
+                    src.name,
+                    f"reading pages took more than {limits.max_seconds:g} s; the limit is PEELEXTRACT_MAX_SECONDS",
+                    page=index + 1,
+                )
             text, boxes, sizes, weights, width, height, tags = _read_page(src, pdf, index, struct)
             if len(text) > limits.max_chars_per_page:
-                raise LimitExceededError(src.name, f"{len(text)} characters on one page; the limit is "
-                                         f"{limits.max_chars_per_page}", page=index + 1)
+                raise LimitExceededError(
+                    src.name,
+                    f"{len(text)} characters on one page; the limit is {limits.max_chars_per_page}",
+                    page=index + 1,
+                )
             total += len(text)
             if total > limits.max_chars:
                 raise LimitExceededError(src.name, f"more than {limits.max_chars} characters in all", page=index + 1)
@@ -221,8 +243,9 @@ def _read_pages(src: SourceBytes, limits: Limits) -> tuple[list[PdfPage], bool, 
     return pages, tagged, struct
 
 
-def _read_page(src: SourceBytes, pdf: Any, index: int, struct: _StructTable | None) -> tuple[
-        str, array, array, array, float, float, array | None]:  # type: ignore[type-arg]
+def _read_page(
+    src: SourceBytes, pdf: Any, index: int, struct: _StructTable | None
+) -> tuple[str, array, array, array, float, float, array | None]:  # type: ignore[type-arg]
     """One page's characters (and tags), the page closed before returning. A page pdfium cannot load (a
     damaged page tree, a "/Count" larger than the pages there are) is a PdfError naming the page."""
     import pypdfium2 as pdfium
@@ -231,8 +254,9 @@ def _read_page(src: SourceBytes, pdf: Any, index: int, struct: _StructTable | No
     try:
         page = pdf[index]
     except pdfium.PdfiumError as exc:
-        raise PdfError(src.name, f"cannot load page {index + 1} of {len(pdf)}: {exc} (damaged page tree?)",
-                       page=index + 1) from exc
+        raise PdfError(
+            src.name, f"cannot load page {index + 1} of {len(pdf)}: {exc} (damaged page tree?)", page=index + 1
+        ) from exc
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
@@ -327,8 +351,11 @@ def _object_code(raw: Any, address: int) -> int:
     length = ctypes.c_ulong()
     for m in range(min(raw.FPDFPageObj_CountMarks(obj), 64)):
         mark = raw.FPDFPageObj_GetMark(obj, m)
-        if mark and raw.FPDFPageObjMark_GetName(mark, name, ctypes.sizeof(name), ctypes.byref(length)) \
-                and bytes(name)[: length.value] == _ARTIFACT_NAME:
+        if (
+            mark
+            and raw.FPDFPageObjMark_GetName(mark, name, ctypes.sizeof(name), ctypes.byref(length))
+            and bytes(name)[: length.value] == _ARTIFACT_NAME
+        ):
             return ARTIFACT
     mcid: int = raw.FPDFPageObj_GetMarkedContentID(obj)
     return mcid + 1 if mcid >= 0 else 0

@@ -16,9 +16,7 @@ from peelextract.ingest import SourceBytes
 
 log = logging.getLogger(__name__)
 
-GRADE_LINE = regex.compile(
-    r"^(?:outstanding|good|adequate|requires improvement|inadequate)$", regex.IGNORECASE
-)
+GRADE_LINE = regex.compile(r"^(?:outstanding|good|adequate|requires improvement|inadequate)$", regex.IGNORECASE)
 _LIST = regex.compile(r"^(?:[-•*–]|\d{1,2}[.)])\s+")
 _CAPTION = regex.compile(r"^(?:Figure|Chart|Table)\s+\d+\s*[:.]")
 _ENDS_SENTENCE = regex.compile(r"[.!?:;,\"'’”)\]]$")

@@ -85,8 +85,9 @@ class StateStore:
         return hit
 
     def store(self, entry: CacheEntry) -> None:
-        atomic_write_text(self._cache_path(entry.sha256, entry.extractor_version),
-                          json.dumps(asdict(entry), sort_keys=True))
+        atomic_write_text(
+            self._cache_path(entry.sha256, entry.extractor_version), json.dumps(asdict(entry), sort_keys=True)
+        )
 
     def _source_path(self, location: str) -> Path:
         return self.root / "sources" / f"{hashlib.sha256(location.encode()).hexdigest()[:32]}.json"

@@ -78,8 +78,12 @@ class Fetcher:
     def client(self) -> httpx.Client:
         with self._lock:
             if self._client is None:
-                self._client = httpx.Client(timeout=self.policy.timeout, follow_redirects=True,
-                                            headers={"User-Agent": USER_AGENT}, transport=self.transport)
+                self._client = httpx.Client(
+                    timeout=self.policy.timeout,
+                    follow_redirects=True,
+                    headers={"User-Agent": USER_AGENT},
+                    transport=self.transport,
+                )
             return self._client
 
     def close(self) -> None:
@@ -96,8 +100,9 @@ class Fetcher:
         with sem:
             yield
 
-    def fetch(self, url: str, validators: Validators | None = None,
-              allowed_types: frozenset[str] = REPORT_TYPES) -> FetchResult:
+    def fetch(
+        self, url: str, validators: Validators | None = None, allowed_types: frozenset[str] = REPORT_TYPES
+    ) -> FetchResult:
         """GET ``url``; retry transient failures; raise ``FetchError`` for anything else."""
         attempt = 0
         while True:
@@ -112,8 +117,7 @@ class Fetcher:
                 log.warning("%s: %s; retry %d/%d in %.2fs", url, exc.reason, attempt, self.policy.retries, delay)
                 time.sleep(delay)
 
-    def _get_once(self, url: str, validators: Validators | None, allowed: frozenset[str],
-                  attempt: int) -> FetchResult:
+    def _get_once(self, url: str, validators: Validators | None, allowed: frozenset[str], attempt: int) -> FetchResult:
         headers = validators.headers() if validators else {}
         try:
             with self.client().stream("GET", url, headers=headers) as resp:
@@ -125,8 +129,9 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise FetchError(url, f"invalid URL: {exc}") from exc
 
-    def _read(self, url: str, resp: httpx.Response, allowed: frozenset[str], attempt: int,
-              sent: Validators | None) -> FetchResult:
+    def _read(
+        self, url: str, resp: httpx.Response, allowed: frozenset[str], attempt: int, sent: Validators | None
+    ) -> FetchResult:
         status = resp.status_code
         if status == 304:
             return FetchResult(url, None, None, sent or Validators(), attempt, not_modified=True)
@@ -136,8 +141,9 @@ class Fetcher:
             raise FetchError(url, f"HTTP {status} {resp.reason_phrase}")
         ctype = (resp.headers.get("content-type") or "").split(";")[0].strip().lower()
         if ctype not in allowed:
-            raise FetchError(url, f"expected content type {' or '.join(sorted(allowed))}; "
-                                  f"the server sent {ctype or 'none'!r}")
+            raise FetchError(
+                url, f"expected content type {' or '.join(sorted(allowed))}; the server sent {ctype or 'none'!r}"
+            )
         limit = self.policy.max_bytes
         declared = resp.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:

@@ -49,8 +49,9 @@ def extraction_pool() -> ProcessPoolExecutor | None:
     with _lock:
         if _pool is None:
             log.info("starting %d extraction processes", n)
-            _pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_warm)
+            _pool = ProcessPoolExecutor(
+                max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
+            )
         return _pool
 
 

@@ -26,8 +26,16 @@ def quarantine_paths(out_dir: Path, name: str) -> tuple[Path, Path]:
     return folder / name, folder / f"{name}.reason.json"
 
 
-def quarantine(out_dir: Path, name: str, data: bytes | None, error: dict[str, Any], *, location: str,
-               sha256: str | None, extractor_version: str) -> Path:
+def quarantine(
+    out_dir: Path,
+    name: str,
+    data: bytes | None,
+    error: dict[str, Any],
+    *,
+    location: str,
+    sha256: str | None,
+    extractor_version: str,
+) -> Path:
     """Write the input (when there are bytes) and its reason; return the reason file."""
     copy, reason = quarantine_paths(out_dir, name)
     if data is not None:
@@ -35,15 +43,29 @@ def quarantine(out_dir: Path, name: str, data: bytes | None, error: dict[str, An
     else:
         with contextlib.suppress(FileNotFoundError):
             copy.unlink()
-    body = {"name": name, "location": location, "sha256": sha256, "extractor_version": extractor_version,
-            "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"), "error": error}
+    body = {
+        "name": name,
+        "location": location,
+        "sha256": sha256,
+        "extractor_version": extractor_version,
+        "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "error": error,
+    }
     atomic_write_text(reason, json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     log.warning("quarantined %s: %s", name, error.get("reason"))
     return reason
 
 
-def safe_quarantine(out_dir: Path, name: str, data: bytes | None, error: dict[str, Any], *, location: str,
-                    sha256: str | None, extractor_version: str) -> None:
+def safe_quarantine(
+    out_dir: Path,
+    name: str,
+    data: bytes | None,
+    error: dict[str, Any],
+    *,
+    location: str,
+    sha256: str | None,
+    extractor_version: str,
+) -> None:
     """``quarantine``, but an output folder that cannot take the quarantine (read-only, full) adds that to
     ``error`` instead of raising: the batch goes on and the run summary still reports the input."""
     try:

@@ -27,7 +27,8 @@ def resolve_report(report: str, out_dir: Path) -> SourceItem:
     source_name = str(json.loads(published.read_text(encoding="utf-8"))["report"]["source"]["name"])
     records = StateStore(out_dir).sources()
     matches = [r for r in records if r.report_id == report] or [
-        r for r in records if r.location == source_name or Path(r.location).name == source_name]
+        r for r in records if r.location == source_name or Path(r.location).name == source_name
+    ]
     for record in matches:
         if is_url(record.location):
             return SourceItem(name=record.name, location=record.location, kind="url")
@@ -35,5 +36,8 @@ def resolve_report(report: str, out_dir: Path) -> SourceItem:
             return SourceItem(name=record.name, location=record.location, kind="file")
     if is_url(source_name):
         return SourceItem(name=url_name(source_name), location=source_name, kind="url")
-    raise InputError(report, f"report {report} came from {source_name!r}, which is no longer in the inbox "
-                             "or the ingestion state; pass its path or URL instead")
+    raise InputError(
+        report,
+        f"report {report} came from {source_name!r}, which is no longer in the inbox "
+        "or the ingestion state; pass its path or URL instead",
+    )

@@ -45,9 +45,11 @@ def discover_inbox(folder: Path) -> list[SourceItem]:
     """Every regular, non-hidden file in ``folder`` (not recursive), sorted by name."""
     if not folder.is_dir():
         raise InputError(str(folder), "expected an inbox folder; found no such directory")
-    items = [SourceItem(name=safe_name(p.name), location=str(p.resolve()), kind="file")
-             for p in sorted(folder.iterdir())
-             if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".tmp")]
+    items = [
+        SourceItem(name=safe_name(p.name), location=str(p.resolve()), kind="file")
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".tmp")
+    ]
     log.info("inbox %s: %d files", folder, len(items))
     return items
 

@@ -30,8 +30,7 @@ class RunSummary:
     @property
     def extractions(self) -> int:
         """Inputs actually extracted in this run (cache misses that reached extraction)."""
-        return sum(1 for r in self.results if r.status == "extracted" or (r.status == "failed"
-                                                                           and not r.from_cache))
+        return sum(1 for r in self.results if r.status == "extracted" or (r.status == "failed" and not r.from_cache))
 
     @property
     def failed(self) -> list[ItemResult]:
@@ -47,8 +46,10 @@ class RunSummary:
         return {rid: [r.name for r in self.results if r.report_id == rid] for rid, n in ids.items() if n > 1}
 
     def line(self) -> str:
-        return (f"{len(self.results)} inputs: {self.count('extracted')} extracted, {self.count('cached')} "
-                f"unchanged (cached), {len(self.failed)} failed, in {self.seconds:.1f}s")
+        return (
+            f"{len(self.results)} inputs: {self.count('extracted')} extracted, {self.count('cached')} "
+            f"unchanged (cached), {len(self.failed)} failed, in {self.seconds:.1f}s"
+        )
 
     def table(self) -> list[dict[str, Any]]:
         return [r.as_row() for r in self.results]
@@ -62,8 +63,13 @@ class RunSummary:
         for note in self.notes:
             lines.append(f"- {note}")
         if self.failed:
-            lines += ["", "## Failures (quarantined under `quarantine/`)", "", "| input | code | reason |",
-                      "|---|---|---|"]
+            lines += [
+                "",
+                "## Failures (quarantined under `quarantine/`)",
+                "",
+                "| input | code | reason |",
+                "|---|---|---|",
+            ]
             for r in self.failed:
                 err = r.error or {}
                 reason = str(err.get("reason", "")).replace("|", "\\|")

@@ -68,9 +68,16 @@ class ItemResult:
 
     def as_row(self) -> dict[str, Any]:
         err = self.error or {}
-        return {"input": self.name, "status": self.status, "force": self.force or "", "round": self.round or "",
-                "grades": self.grades, "case_counts": self.case_counts, "ci_percentages": self.ci_percentages,
-                "failure": f"{err.get('code')}: {err.get('reason')}" if err else ""}
+        return {
+            "input": self.name,
+            "status": self.status,
+            "force": self.force or "",
+            "round": self.round or "",
+            "grades": self.grades,
+            "case_counts": self.case_counts,
+            "ci_percentages": self.ci_percentages,
+            "failure": f"{err.get('code')}: {err.get('reason')}" if err else "",
+        }
 
 
 def discover(source: str, fetcher: Fetcher | None = None) -> list[SourceItem]:
@@ -108,8 +115,15 @@ def unchanged_files(items: list[SourceItem], out_dir: Path, limits: Limits | Non
     return out
 
 
-def _cached(item: SourceItem, store: StateStore, hit: CacheEntry, record: SourceRecord, sha: str,
-            not_modified: bool, started: float) -> ItemResult:
+def _cached(
+    item: SourceItem,
+    store: StateStore,
+    hit: CacheEntry,
+    record: SourceRecord,
+    sha: str,
+    not_modified: bool,
+    started: float,
+) -> ItemResult:
     """The result of an input the cache already answers (its earlier success or failure); notes its sha."""
     log.info("%s: unchanged (sha256 %s, extractor %s); not extracted", item.name, sha[:12], hit.extractor_version)
     store.record_source(_with(record, sha=sha, report_id=hit.report_id))
@@ -118,8 +132,14 @@ def _cached(item: SourceItem, store: StateStore, hit: CacheEntry, record: Source
     return _from_entry(item, hit, "cached", not_modified, started)
 
 
-def process_item(item: SourceItem, out_dir: Path, *, use_cache: bool = True, fetcher: Fetcher | None = None,
-                 limits: Limits | None = None) -> ItemResult:
+def process_item(
+    item: SourceItem,
+    out_dir: Path,
+    *,
+    use_cache: bool = True,
+    fetcher: Fetcher | None = None,
+    limits: Limits | None = None,
+) -> ItemResult:
     """Ingest one input; see the module docstring. ``use_cache=False`` re-fetches and re-extracts."""
     started = time.perf_counter()
     store = StateStore(out_dir)
@@ -145,10 +165,16 @@ def process_item(item: SourceItem, out_dir: Path, *, use_cache: bool = True, fet
     except PeelError as exc:
         error = exc.as_dict()
         if sha is not None and _deterministic(exc):
-            store.store(CacheEntry(sha256=sha, extractor_version=version, source_name=item.name, ok=False,
-                                   error=error))
-        safe_quarantine(out_dir, item.name, data if data is not None else _file_bytes(item, limits), error,
-                        location=item.location, sha256=sha, extractor_version=version)
+            store.store(CacheEntry(sha256=sha, extractor_version=version, source_name=item.name, ok=False, error=error))
+        safe_quarantine(
+            out_dir,
+            item.name,
+            data if data is not None else _file_bytes(item, limits),
+            error,
+            location=item.location,
+            sha256=sha,
+            extractor_version=version,
+        )
         return _failed(item, error, sha, started)
 
 
@@ -168,7 +194,8 @@ def _file_bytes(item: SourceItem, limits: Limits) -> bytes | None:
 def _deterministic(exc: PeelError) -> bool:
     """Failures that the same bytes and extractor version will always repeat (so they are cached)."""
     return isinstance(exc, NotAReportError | ContractError | InputError) and not isinstance(
-        exc, LimitExceededError | FetchError)
+        exc, LimitExceededError | FetchError
+    )
 
 
 def extract_and_publish(src: SourceBytes, out_dir: Path, version: str, limits: Limits) -> CacheEntry:
@@ -181,14 +208,24 @@ def extract_and_publish(src: SourceBytes, out_dir: Path, version: str, limits: L
     report = pipeline.document_to_report(doc)
     write_report(report, doc, out_dir)
     info = report.report
-    return CacheEntry(sha256=src.sha256, extractor_version=version, source_name=src.name, ok=True,
-                      report_id=info.id, force=info.force, round=info.round, grades=len(report.grades),
-                      case_counts=len(report.case_counts), ci_percentages=len(report.ci_percentages),
-                      warnings=len(report.warnings))
+    return CacheEntry(
+        sha256=src.sha256,
+        extractor_version=version,
+        source_name=src.name,
+        ok=True,
+        report_id=info.id,
+        force=info.force,
+        round=info.round,
+        grades=len(report.grades),
+        case_counts=len(report.case_counts),
+        ci_percentages=len(report.ci_percentages),
+        warnings=len(report.warnings),
+    )
 
 
-def _load(item: SourceItem, store: StateStore, fetcher: Fetcher | None, limits: Limits, *,
-          conditional: bool) -> tuple[SourceBytes, SourceRecord, bool]:
+def _load(
+    item: SourceItem, store: StateStore, fetcher: Fetcher | None, limits: Limits, *, conditional: bool
+) -> tuple[SourceBytes, SourceRecord, bool]:
     record = store.source(item.location) or SourceRecord(location=item.location, name=item.name)
     if item.kind == "file":
         path = Path(item.location)
@@ -206,8 +243,7 @@ def _load(item: SourceItem, store: StateStore, fetcher: Fetcher | None, limits: 
     data = result.data or b""
     src = read_bytes(data, item.location, limits)
     store.put_blob(src.sha256, data)
-    record = _with(record, sha=src.sha256, etag=result.validators.etag,
-                   last_modified=result.validators.last_modified)
+    record = _with(record, sha=src.sha256, etag=result.validators.etag, last_modified=result.validators.last_modified)
     return src, record, False
 
 
@@ -219,18 +255,36 @@ def _with(record: SourceRecord, **changes: Any) -> SourceRecord:
     return SourceRecord(**values)
 
 
-def _from_entry(item: SourceItem, entry: CacheEntry, status: Status, not_modified: bool,
-                started: float) -> ItemResult:
-    return ItemResult(name=item.name, location=item.location, status=status, sha256=entry.sha256,
-                      report_id=entry.report_id, force=entry.force, round=entry.round, grades=entry.grades,
-                      case_counts=entry.case_counts, ci_percentages=entry.ci_percentages,
-                      warnings=entry.warnings, not_modified=not_modified, from_cache=status == "cached",
-                      seconds=time.perf_counter() - started)
+def _from_entry(item: SourceItem, entry: CacheEntry, status: Status, not_modified: bool, started: float) -> ItemResult:
+    return ItemResult(
+        name=item.name,
+        location=item.location,
+        status=status,
+        sha256=entry.sha256,
+        report_id=entry.report_id,
+        force=entry.force,
+        round=entry.round,
+        grades=entry.grades,
+        case_counts=entry.case_counts,
+        ci_percentages=entry.ci_percentages,
+        warnings=entry.warnings,
+        not_modified=not_modified,
+        from_cache=status == "cached",
+        seconds=time.perf_counter() - started,
+    )
 
 
-def _failed(item: SourceItem, error: dict[str, Any], sha: str | None, started: float, *,
-            cached: bool = False) -> ItemResult:
+def _failed(
+    item: SourceItem, error: dict[str, Any], sha: str | None, started: float, *, cached: bool = False
+) -> ItemResult:
     if cached:
         log.info("%s: unchanged and failed before (%s); not extracted", item.name, error.get("code"))
-    return ItemResult(name=item.name, location=item.location, status="failed", sha256=sha, error=error,
-                      from_cache=cached, seconds=time.perf_counter() - started)
+    return ItemResult(
+        name=item.name,
+        location=item.location,
+        status="failed",
+        sha256=sha,
+        error=error,
+        from_cache=cached,
+        seconds=time.perf_counter() - started,
+    )

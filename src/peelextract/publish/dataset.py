@@ -69,15 +69,23 @@ def check_schema_version(version: object, source: str) -> bool:
     Returns True when the data is a newer MINOR of our major (it may carry optional fields we do not know).
     """
     if not isinstance(version, str):
-        raise SchemaVersionError(source, f"schema_version missing or not a string (found {version!r}); expected "
-                                 f"a version like {SCHEMA_VERSION!r}")
+        raise SchemaVersionError(
+            source,
+            f"schema_version missing or not a string (found {version!r}); expected a version like {SCHEMA_VERSION!r}",
+        )
     theirs, ours = _version_tuple(version, source), _version_tuple(SCHEMA_VERSION, "peelextract")
     if theirs[0] > ours[0]:
-        raise SchemaVersionError(source, f"written with contract version {version}, a newer major version than "
-                                 f"this peelextract reads ({SCHEMA_VERSION}); upgrade peelextract to read it")
+        raise SchemaVersionError(
+            source,
+            f"written with contract version {version}, a newer major version than "
+            f"this peelextract reads ({SCHEMA_VERSION}); upgrade peelextract to read it",
+        )
     if theirs[0] < ours[0]:
-        raise SchemaVersionError(source, f"written with contract version {version}, an older major version than "
-                                 f"this peelextract reads ({SCHEMA_VERSION}); re-extract the report")
+        raise SchemaVersionError(
+            source,
+            f"written with contract version {version}, an older major version than "
+            f"this peelextract reads ({SCHEMA_VERSION}); re-extract the report",
+        )
     return theirs[:2] > ours[:2]
 
 
@@ -127,14 +135,20 @@ def read_report_json(path: Path) -> Report:
         dropped: list[str] = []
         data = _strip_unknown(Report, data, "$", dropped)
         if dropped:
-            log.warning("%s: contract %s is newer than %s; ignoring fields %s", path, data["schema_version"],
-                        SCHEMA_VERSION, ", ".join(dropped[:10]) + (" …" if len(dropped) > 10 else ""))
+            log.warning(
+                "%s: contract %s is newer than %s; ignoring fields %s",
+                path,
+                data["schema_version"],
+                SCHEMA_VERSION,
+                ", ".join(dropped[:10]) + (" …" if len(dropped) > 10 else ""),
+            )
     try:
         return Report.model_validate(data)
     except ValidationError as exc:
         first = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
-        raise ContractError(str(path), f"does not match the report contract ({exc.error_count()} errors): "
-                            f"{first}") from exc
+        raise ContractError(
+            str(path), f"does not match the report contract ({exc.error_count()} errors): {first}"
+        ) from exc
 
 
 def report_json_paths(out_dir: Path) -> list[Path]:
@@ -184,12 +198,12 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table in TABLES:
-        cols = ", ".join(f"{_q(c.name)} {DUCKDB_TYPES[c.type]}{'' if c.nullable else ' NOT NULL'}"
-                         for c in table.columns)
+        cols = ", ".join(
+            f"{_q(c.name)} {DUCKDB_TYPES[c.type]}{'' if c.nullable else ' NOT NULL'}" for c in table.columns
+        )
         con.execute(f"CREATE TABLE {_q(table.name)} ({cols})")
     con.execute("CREATE TABLE _meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
-    con.execute("INSERT INTO _meta VALUES ('layout', ?), ('schema_version', ?)",
-                [layout_fingerprint(), SCHEMA_VERSION])
+    con.execute("INSERT INTO _meta VALUES ('layout', ?), ('schema_version', ?)", [layout_fingerprint(), SCHEMA_VERSION])
 
 
 _ONE_GRADE_PER_AREA = """
@@ -290,8 +304,11 @@ def _connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
-        raise PublishError(str(path), f"cannot open the DuckDB database ({exc}); if another program has it "
-                           "open for writing, close it (readers should connect with read_only=True)") from exc
+        raise PublishError(
+            str(path),
+            f"cannot open the DuckDB database ({exc}); if another program has it "
+            "open for writing, close it (readers should connect with read_only=True)",
+        ) from exc
 
 
 def _db_is_current(db: Path) -> bool:
@@ -422,14 +439,23 @@ def parquet_bytes(data: pa.Table) -> bytes:
     import pyarrow.parquet as pq
 
     sink = io.BytesIO()
-    pq.write_table(data, sink, compression="zstd", compression_level=3, use_dictionary=True,
-                   write_statistics=True, version="2.6", data_page_version="1.0")
+    pq.write_table(
+        data,
+        sink,
+        compression="zstd",
+        compression_level=3,
+        use_dictionary=True,
+        write_statistics=True,
+        version="2.6",
+        data_page_version="1.0",
+    )
     return sink.getvalue()
 
 
 def jsonl_bytes(data: pa.Table) -> bytes:
-    lines = [json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
-             for row in data.to_pylist()]
+    lines = [
+        json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n" for row in data.to_pylist()
+    ]
     return "".join(lines).encode("utf-8")
 
 

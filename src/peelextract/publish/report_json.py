@@ -27,7 +27,8 @@ def write_report(report: Report, doc: Document, out_dir: Path) -> Path:
     if "/" in rid or "\\" in rid or rid.startswith(".") or ".." in rid:
         raise PublishError(doc.source.name, f"unsafe report id {rid!r}")
     path = out_dir / f"{rid}.json"
-    atomic_write_group([(out_dir / f"{rid}.txt", doc.text.encode("utf-8")),
-                        (path, report_to_json(report).encode("utf-8"))])
+    atomic_write_group(
+        [(out_dir / f"{rid}.txt", doc.text.encode("utf-8")), (path, report_to_json(report).encode("utf-8"))]
+    )
     log.info("wrote %s", path)
     return path

@@ -26,8 +26,10 @@ from peelextract.publish.review_values import panel_entries
 
 log = logging.getLogger(__name__)
 
-CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-       "base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,13 @@ def asset(name: str) -> str:
 def page_shell(title: str, body: str, scripts: tuple[str, ...], body_class: str = "") -> str:
     script = "".join(f"<script>{asset(s)}</script>" for s in scripts)
     cls = f' class="{body_class}"' if body_class else ""
-    return ("<!DOCTYPE html>\n<html lang=\"en\" class=\"no-js\"><head><meta charset=\"utf-8\">"
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{asset('review.css')}</style></head>"
-            f"<body{cls}>{body}{script}</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en" class="no-js"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{asset('review.css')}</style></head>"
+        f"<body{cls}>{body}{script}</body></html>\n"
+    )
 
 
 def load_reports(out_dir: Path) -> tuple[list[Loaded], list[str]]:
@@ -94,7 +98,8 @@ def _warning_asides(report: Report, spans: list[Span]) -> dict[int, list[str]]:
         out.setdefault(start, []).append(
             f'<aside class="warn" role="note" data-kind="warning" data-key="warning-{i}">'
             f"<strong>Warning ({escape(w.code)}):</strong> {escape(w.message)} "
-            f'<a href="#p-warning-{i}">details</a></aside>')
+            f'<a href="#p-warning-{i}">details</a></aside>'
+        )
     return out
 
 
@@ -109,8 +114,10 @@ def _line_tag(start: int, sections: dict[int, Section], heads: set[int], kinds: 
 def _section_open(s: Section) -> str:
     badge = f' <span class="chip g-{s.badge.lower().replace(" ", "-")}">{escape(s.badge)}</span>' if s.badge else ""
     area = f' data-area="{escape(s.area)}"' if s.area else ""
-    return (f'<section class="sec role-{s.role}" id="s-{escape(s.id)}"{area}>'
-            f'<div class="sec-meta">{escape(s.role.replace("_", " "))}{badge}</div>')
+    return (
+        f'<section class="sec role-{s.role}" id="s-{escape(s.id)}"{area}>'
+        f'<div class="sec-meta">{escape(s.role.replace("_", " "))}{badge}</div>'
+    )
 
 
 def text_html(report: Report, text: str, spans: list[Span]) -> str:
@@ -131,8 +138,9 @@ def text_html(report: Report, text: str, spans: list[Span]) -> str:
             open_end = sections[start].end
         tag, cls = _line_tag(start, sections, heads, kinds)
         line = [s for s in spans if s.start < end and s.end > start] if end > start else []
-        parts.append(f'<{tag} class="ln {cls}" data-start="{start}">'
-                     f"{render_line(text, start, end, line, state)}</{tag}>")
+        parts.append(
+            f'<{tag} class="ln {cls}" data-start="{start}">{render_line(text, start, end, line, state)}</{tag}>'
+        )
         for s_start in sorted(k for k in asides if start <= k < max(end, start + 1)):
             parts.extend(asides[s_start])
     if open_end is not None:
@@ -145,8 +153,9 @@ def text_html(report: Report, text: str, spans: list[Span]) -> str:
 
 def _toc(report: Report) -> str:
     items = "".join(f'<li><a href="#s-{escape(s.id)}">{escape(s.title)}</a></li>' for s in report.sections)
-    return (f'<nav class="toc" aria-label="Sections"><details><summary>Sections</summary><ol>{items}</ol>'
-            "</details></nav>")
+    return (
+        f'<nav class="toc" aria-label="Sections"><details><summary>Sections</summary><ol>{items}</ol></details></nav>'
+    )
 
 
 def _header(report: Report) -> str:
@@ -154,31 +163,41 @@ def _header(report: Report) -> str:
     src = info.source
     pages = f", {src.pages} pages" if src.pages is not None else ""
     clues = "; ".join(info.round_decision.clues)
-    return (f'<header class="top"><p class="crumb"><a href="index.html">All reports</a></p>'
-            f"<h1>{escape(info.force)} · PEEL {escape(info.round)}</h1>"
-            f'<dl class="meta"><dt>Report</dt><dd>{escape(info.id)}</dd>'
-            f"<dt>Source</dt><dd>{escape(src.name)} ({escape(src.format)}{pages})</dd>"
-            f"<dt>Round</dt><dd>{escape(info.round)} ({escape(info.round_decision.scale)}) "
-            f'<span class="clues">{escape(clues)}</span></dd>'
-            f"<dt>Extractor</dt><dd>{escape(report.extractor_version)}, "
-            f"schema {escape(report.schema_version)}</dd></dl>"
-            f"{_toc(report)}</header>")
+    return (
+        f'<header class="top"><p class="crumb"><a href="index.html">All reports</a></p>'
+        f"<h1>{escape(info.force)} · PEEL {escape(info.round)}</h1>"
+        f'<dl class="meta"><dt>Report</dt><dd>{escape(info.id)}</dd>'
+        f"<dt>Source</dt><dd>{escape(src.name)} ({escape(src.format)}{pages})</dd>"
+        f"<dt>Round</dt><dd>{escape(info.round)} ({escape(info.round_decision.scale)}) "
+        f'<span class="clues">{escape(clues)}</span></dd>'
+        f"<dt>Extractor</dt><dd>{escape(report.extractor_version)}, "
+        f"schema {escape(report.schema_version)}</dd></dl>"
+        f"{_toc(report)}</header>"
+    )
 
 
 def _problems_html(report: Report, problems: list[str]) -> str:
     notes = [f'<li class="problem">{escape(p)}</li>' for p in problems]
-    notes += [f'<li class="warn" data-kind="warning" data-key="warning-{i}"><strong>Warning ({escape(w.code)}):'
-              f'</strong> {escape(w.message)} <a href="#p-warning-{i}">details</a></li>'
-              for i, w in enumerate(report.warnings) if w.evidence is None]
+    notes += [
+        f'<li class="warn" data-kind="warning" data-key="warning-{i}"><strong>Warning ({escape(w.code)}):'
+        f'</strong> {escape(w.message)} <a href="#p-warning-{i}">details</a></li>'
+        for i, w in enumerate(report.warnings)
+        if w.evidence is None
+    ]
     return f'<ul class="notes" aria-label="Notes">{"".join(notes)}</ul>' if notes else ""
 
 
 def _filters(counts: dict[str, int]) -> str:
-    boxes = "".join(f'<label><input type="checkbox" data-kind="{k}" checked> {escape(name)} ({counts[k]})</label>'
-                    for k, name in KINDS if counts.get(k))
-    return (f'<fieldset class="filters js-only"><legend>Show</legend>{boxes}'
-            '<button type="button" data-all="1">All</button><button type="button" data-all="0">None</button>'
-            "</fieldset>")
+    boxes = "".join(
+        f'<label><input type="checkbox" data-kind="{k}" checked> {escape(name)} ({counts[k]})</label>'
+        for k, name in KINDS
+        if counts.get(k)
+    )
+    return (
+        f'<fieldset class="filters js-only"><legend>Show</legend>{boxes}'
+        '<button type="button" data-all="1">All</button><button type="button" data-all="0">None</button>'
+        "</fieldset>"
+    )
 
 
 def report_page(item: Loaded, sources: Path | None) -> str:
@@ -196,10 +215,14 @@ def report_page(item: Loaded, sources: Path | None) -> str:
     for b in value_boxes(report):
         box_pages.setdefault(b.key, []).append(b.box.page)
     entries, counts = panel_entries(report, marked, box_pages if pages else {})
-    panel = (f'<aside class="panel" id="panel" aria-label="Extracted values">{_filters(counts)}'
-             f'<div class="viewer js-only" id="viewer" aria-live="polite"></div>{entries}</aside>')
-    article = (f'<article class="text" id="text" aria-label="Report text">{_problems_html(report, problems)}'
-               f"{text_html(report, text, spans)}{pages}</article>")
+    panel = (
+        f'<aside class="panel" id="panel" aria-label="Extracted values">{_filters(counts)}'
+        f'<div class="viewer js-only" id="viewer" aria-live="polite"></div>{entries}</aside>'
+    )
+    article = (
+        f'<article class="text" id="text" aria-label="Report text">{_problems_html(report, problems)}'
+        f"{text_html(report, text, spans)}{pages}</article>"
+    )
     body = f'{_header(report)}<main class="review">{article}{panel}</main>'
     title = f"Review: {report.report.force} PEEL {report.report.round}"
     return page_shell(title, body, ("review.js",), "report")
@@ -216,9 +239,14 @@ def build_site(out_dir: Path, sources: Path | None = None) -> Path:
         atomic_write_text(path, report_page(item, sources))
         log.info("wrote %s", path)
     index = site / "index.html"
-    atomic_write_text(index, page_shell("PEEL review: grades and case findings",
-                                        overview_page([i.report for i in loaded], skipped),
-                                        ("overview.js",), "overview"))
+    atomic_write_text(
+        index,
+        page_shell(
+            "PEEL review: grades and case findings",
+            overview_page([i.report for i in loaded], skipped),
+            ("overview.js",),
+            "overview",
+        ),
+    )
     log.info("wrote %s (%d reports)", index, len(loaded))
     return index
-

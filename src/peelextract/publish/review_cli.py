@@ -26,6 +26,10 @@ def _review(args: argparse.Namespace) -> int:
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r = sub.add_parser("review", help="write a static review site (OUT/review/index.html and a page per report)")
     r.add_argument("out", metavar="OUT", help="folder with <report-id>.json and .txt from `peelextract extract`")
-    r.add_argument("--sources", metavar="DIR", default=None,
-                   help="folder holding the source PDFs (default: beside the JSON), for page images")
+    r.add_argument(
+        "--sources",
+        metavar="DIR",
+        default=None,
+        help="folder holding the source PDFs (default: beside the JSON), for page images",
+    )
     r.set_defaults(func=_review)

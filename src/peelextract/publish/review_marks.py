@@ -102,8 +102,10 @@ def collect_spans(report: Report, text: str) -> tuple[list[Span], list[str]]:
         if evidence_ok(ev, text):
             spans.append(Span(ev.start, ev.end, kind, index))
         else:
-            problems.append(f"{KIND_NAMES[kind]} #{index + 1}: evidence {ev.text[:60]!r} is not at "
-                            f"{ev.start}-{ev.end} of the report text")
+            problems.append(
+                f"{KIND_NAMES[kind]} #{index + 1}: evidence {ev.text[:60]!r} is not at "
+                f"{ev.start}-{ev.end} of the report text"
+            )
     for kind, index, role, aux in _secondary(report):
         if aux is not None and evidence_ok(aux, text):
             spans.append(Span(aux.start, aux.end, kind, index, role=role))
@@ -140,13 +142,20 @@ def nest(spans: Sequence[Span]) -> list[Span]:
 
 def clip(spans: Iterable[Span], start: int, end: int) -> list[Span]:
     """The parts of ``spans`` that fall inside ``[start, end)``."""
-    return [Span(max(s.start, start), min(s.end, end), s.kind, s.index, s.role)
-            for s in spans if s.start < end and s.end > start]
+    return [
+        Span(max(s.start, start), min(s.end, end), s.kind, s.index, s.role)
+        for s in spans
+        if s.start < end and s.end > start
+    ]
 
 
 def _open_tag(s: Span, state: MarkState) -> str:
-    attrs = [f'class="v k-{s.kind}{" aux" if s.role != "value" else ""}"', f'data-kind="{s.kind}"',
-             f'data-index="{s.index}"', f'data-key="{s.key}"']
+    attrs = [
+        f'class="v k-{s.kind}{" aux" if s.role != "value" else ""}"',
+        f'data-kind="{s.kind}"',
+        f'data-index="{s.index}"',
+        f'data-key="{s.key}"',
+    ]
     if s.role != "value":
         attrs.append(f'data-role="{escape(s.role)}"')
     elif s.key in state.seen:
@@ -161,8 +170,9 @@ def _close_tag(s: Span, first: bool) -> str:
     if not first:
         return "</mark>"
     name = f"{KIND_NAMES[s.kind]} {s.index + 1}"
-    return (f'</mark><a class="back" href="#p-{s.key}" data-n="{s.index + 1}" '
-            f'aria-label="{escape(name)} in the panel"></a>')
+    return (
+        f'</mark><a class="back" href="#p-{s.key}" data-n="{s.index + 1}" aria-label="{escape(name)} in the panel"></a>'
+    )
 
 
 def render_line(text: str, start: int, end: int, spans: Sequence[Span], state: MarkState) -> str:

@@ -44,45 +44,60 @@ def _rounds(reports: Sequence[Report]) -> list[tuple[str, list[Report]]]:
     by_round: dict[str, list[Report]] = {}
     for r in reports:
         by_round.setdefault(r.report.round, []).append(r)
-    return [(k, sorted(v, key=lambda r: (r.report.force, r.report.id)))
-            for k, v in sorted(by_round.items(), reverse=True)]
+    return [
+        (k, sorted(v, key=lambda r: (r.report.force, r.report.id))) for k, v in sorted(by_round.items(), reverse=True)
+    ]
 
 
 def _cell(r: Report, area: str) -> str:
     rid = r.report.id
     for i, g in enumerate(r.grades):
         if g.area == area:
-            return (f'<td class="g {grade_class(g.grade)}" data-rank="{GRADE_ORDER.index(g.grade)}">'
-                    f'<a href="{rid}.html#v-grade-{i}">{escape(g.grade)}</a></td>')
+            return (
+                f'<td class="g {grade_class(g.grade)}" data-rank="{GRADE_ORDER.index(g.grade)}">'
+                f'<a href="{rid}.html#v-grade-{i}">{escape(g.grade)}</a></td>'
+            )
     if any(u.area == area for u in r.ungraded_areas):
         return f'<td class="g g-ungraded" data-rank="{RANK_UNGRADED}">not graded</td>'
-    return (f'<td class="g g-none" data-rank="{RANK_MISSING}"><span aria-hidden="true">—</span>'
-            '<span class="sr">no grade found</span></td>')
+    return (
+        f'<td class="g g-none" data-rank="{RANK_MISSING}"><span aria-hidden="true">—</span>'
+        '<span class="sr">no grade found</span></td>'
+    )
 
 
 def grade_grid(round_: str, reports: Sequence[Report]) -> str:
     """The force × area table of grades for one round."""
-    areas = sorted({g.area for r in reports for g in r.grades} | {u.area for r in reports for u in r.ungraded_areas},
-                   key=_area_key)
-    head = "".join(f'<th scope="col" aria-sort="none"><button type="button" class="sort" data-col="{i + 1}">'
-                   f"{escape(_area_title(a, reports))}</button></th>" for i, a in enumerate(areas))
+    areas = sorted(
+        {g.area for r in reports for g in r.grades} | {u.area for r in reports for u in r.ungraded_areas}, key=_area_key
+    )
+    head = "".join(
+        f'<th scope="col" aria-sort="none"><button type="button" class="sort" data-col="{i + 1}">'
+        f"{escape(_area_title(a, reports))}</button></th>"
+        for i, a in enumerate(areas)
+    )
     rows = []
     for r in reports:
         cells = "".join(_cell(r, a) for a in areas)
-        rows.append(f'<tr data-report="{r.report.id}"><th scope="row" data-rank="{escape(r.report.force.lower())}">'
-                    f'<a href="{r.report.id}.html">{escape(r.report.force)}</a></th>{cells}</tr>')
-    return (f'<div class="grid-wrap"><table class="grid" data-round="{escape(round_)}">'
-            f"<caption>Grades, PEEL {escape(round_)}: one row per report, one column per area</caption>"
-            f'<thead><tr><th scope="col" aria-sort="none"><button type="button" class="sort" data-col="0">Force'
-            f"</button></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+        rows.append(
+            f'<tr data-report="{r.report.id}"><th scope="row" data-rank="{escape(r.report.force.lower())}">'
+            f'<a href="{r.report.id}.html">{escape(r.report.force)}</a></th>{cells}</tr>'
+        )
+    return (
+        f'<div class="grid-wrap"><table class="grid" data-round="{escape(round_)}">'
+        f"<caption>Grades, PEEL {escape(round_)}: one row per report, one column per area</caption>"
+        f'<thead><tr><th scope="col" aria-sort="none"><button type="button" class="sort" data-col="0">Force'
+        f"</button></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _bar(rid: str, index: int, c: CaseCount) -> str:
     mark = "✓" if c.polarity == "success" else "✗"
     title = f"{c.evidence.text} ({c.share:g}%, {c.polarity})"
-    return (f'<a class="bar pol-{c.polarity}" href="{rid}.html#v-case-{index}" title="{escape(title)}">'
-            f'<span class="fill" style="width:{c.share:.1f}%"></span>'
-            f'<span class="lbl">{c.x}/{c.y} <span aria-label="{c.polarity}">{mark}</span></span></a>')
+    return (
+        f'<a class="bar pol-{c.polarity}" href="{rid}.html#v-case-{index}" title="{escape(title)}">'
+        f'<span class="fill" style="width:{c.share:.1f}%"></span>'
+        f'<span class="lbl">{c.x}/{c.y} <span aria-label="{c.polarity}">{mark}</span></span></a>'
+    )
 
 
 def case_chart(reports: Sequence[Report]) -> str:
@@ -98,12 +113,19 @@ def case_chart(reports: Sequence[Report]) -> str:
         return '<p class="note">No case findings in these reports.</p>'
     blocks = []
     for area in sorted(by_area, key=_area_key):
-        rows = "".join(f'<tr><th scope="row"><a href="{r.report.id}.html">{escape(r.report.force)}</a></th>'
-                       f'<td class="bars">{"".join(bars)}</td></tr>' for r, bars in by_area[area])
-        blocks.append(f'<div class="area-chart"><h4>{escape(_area_title(area, reports))}</h4>'
-                      f'<table class="cases"><tbody>{rows}</tbody></table></div>')
-    return ('<p class="note">Each bar is one "x of y" finding, filled to x/y; ✓ counts successes, ✗ failures.</p>'
-            + "".join(blocks))
+        rows = "".join(
+            f'<tr><th scope="row"><a href="{r.report.id}.html">{escape(r.report.force)}</a></th>'
+            f'<td class="bars">{"".join(bars)}</td></tr>'
+            for r, bars in by_area[area]
+        )
+        blocks.append(
+            f'<div class="area-chart"><h4>{escape(_area_title(area, reports))}</h4>'
+            f'<table class="cases"><tbody>{rows}</tbody></table></div>'
+        )
+    return (
+        '<p class="note">Each bar is one "x of y" finding, filled to x/y; ✓ counts successes, ✗ failures.</p>'
+        + "".join(blocks)
+    )
 
 
 def _legend() -> str:
@@ -121,16 +143,22 @@ def overview_page(reports: Sequence[Report], skipped: Sequence[str]) -> str:
     rounds = _rounds(reports)
     sections = []
     for round_, rs in rounds:
-        sections.append(f'<section class="round" id="round-{slug(round_)}" data-round="{escape(round_)}">'
-                        f"<h2>PEEL {escape(round_)} ({len(rs)} reports)</h2><h3>Grades</h3>{grade_grid(round_, rs)}"
-                        f"<h3>Case findings by area</h3>{case_chart(rs)}</section>")
-    links = "".join(f'<li><a href="{r.report.id}.html">{escape(r.report.force)} · PEEL {escape(r.report.round)}</a>'
-                    f" ({len(r.grades)} grades, {len(r.case_counts)} case counts, {len(r.warnings)} warnings)</li>"
-                    for r in sorted(reports, key=lambda r: r.report.id))
-    skipped_html = (f'<p class="problem">Not reports, skipped: {escape(", ".join(skipped))}</p>' if skipped else "")
+        sections.append(
+            f'<section class="round" id="round-{slug(round_)}" data-round="{escape(round_)}">'
+            f"<h2>PEEL {escape(round_)} ({len(rs)} reports)</h2><h3>Grades</h3>{grade_grid(round_, rs)}"
+            f"<h3>Case findings by area</h3>{case_chart(rs)}</section>"
+        )
+    links = "".join(
+        f'<li><a href="{r.report.id}.html">{escape(r.report.force)} · PEEL {escape(r.report.round)}</a>'
+        f" ({len(r.grades)} grades, {len(r.case_counts)} case counts, {len(r.warnings)} warnings)</li>"
+        for r in sorted(reports, key=lambda r: r.report.id)
+    )
+    skipped_html = f'<p class="problem">Not reports, skipped: {escape(", ".join(skipped))}</p>' if skipped else ""
     empty = '<p class="note">No reports found.</p>' if not reports else ""
-    return (f'<header class="top"><h1>PEEL review</h1><p>{len(reports)} reports in {len(rounds)} rounds. '
-            f"Grades per force and area, and case findings; each cell and bar links to its evidence.</p>"
-            f"{_round_select([r for r, _ in rounds])}{_legend()}</header>"
-            f'<main class="overview">{empty}{"".join(sections)}<section class="reports"><h2>Reports</h2>'
-            f"<ul>{links}</ul>{skipped_html}</section></main>")
+    return (
+        f'<header class="top"><h1>PEEL review</h1><p>{len(reports)} reports in {len(rounds)} rounds. '
+        f"Grades per force and area, and case findings; each cell and bar links to its evidence.</p>"
+        f"{_round_select([r for r, _ in rounds])}{_legend()}</header>"
+        f'<main class="overview">{empty}{"".join(sections)}<section class="reports"><h2>Reports</h2>'
+        f"<ul>{links}</ul>{skipped_html}</section></main>"
+    )

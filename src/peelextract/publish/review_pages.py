@@ -101,8 +101,18 @@ def render_pages(pdf: Path, pages: set[int], scale: float = RENDER_SCALE) -> dic
                 page = doc[number - 1]
                 width, height = page.get_size()
                 bitmap = page.render(scale=scale, grayscale=True)
-                jobs.append(pool.submit(encode, number, float(width), float(height), bitmap.width, bitmap.height,
-                                        bitmap.stride, bytes(bitmap.buffer)))
+                jobs.append(
+                    pool.submit(
+                        encode,
+                        number,
+                        float(width),
+                        float(height),
+                        bitmap.width,
+                        bitmap.height,
+                        bitmap.stride,
+                        bytes(bitmap.buffer),
+                    )
+                )
         finally:
             doc.close()
         return {img.page: img for img in (job.result() for job in jobs)}
@@ -114,20 +124,26 @@ def _pct(v: float, total: float) -> str:
 
 def box_html(b: Box, img: PageImage) -> str:
     x0, top, x1, bottom = b.box.bbox
-    style = (f"left:{_pct(x0, img.width_pt)};top:{_pct(top, img.height_pt)};"
-             f"width:{_pct(max(x1 - x0, 1.0), img.width_pt)};height:{_pct(max(bottom - top, 1.0), img.height_pt)}")
-    return (f'<a class="box k-{b.kind}" data-kind="{b.kind}" data-key="{b.key}" href="#p-{b.key}" '
-            f'style="{style}" title="{escape(b.title)}"><span class="sr">{escape(b.title)}</span></a>')
+    style = (
+        f"left:{_pct(x0, img.width_pt)};top:{_pct(top, img.height_pt)};"
+        f"width:{_pct(max(x1 - x0, 1.0), img.width_pt)};height:{_pct(max(bottom - top, 1.0), img.height_pt)}"
+    )
+    return (
+        f'<a class="box k-{b.kind}" data-kind="{b.kind}" data-key="{b.key}" href="#p-{b.key}" '
+        f'style="{style}" title="{escape(b.title)}"><span class="sr">{escape(b.title)}</span></a>'
+    )
 
 
 def page_figure(img: PageImage, boxes: list[Box]) -> str:
     """A page image with its value boxes drawn over it."""
     data = base64.b64encode(img.png).decode("ascii")
     drawn = "".join(box_html(b, img) for b in boxes if b.box.page == img.page)
-    return (f'<figure class="page" id="page-{img.page}" data-page="{img.page}">'
-            f'<div class="page-img"><img src="data:image/png;base64,{data}" '
-            f'alt="Page {img.page} of the source PDF" width="{img.width_px}">{drawn}</div>'
-            f"<figcaption>Page {img.page}</figcaption></figure>")
+    return (
+        f'<figure class="page" id="page-{img.page}" data-page="{img.page}">'
+        f'<div class="page-img"><img src="data:image/png;base64,{data}" '
+        f'alt="Page {img.page} of the source PDF" width="{img.width_px}">{drawn}</div>'
+        f"<figcaption>Page {img.page}</figcaption></figure>"
+    )
 
 
 def pages_section(report: Report, pdf: Path | None) -> tuple[str, list[str]]:
@@ -136,19 +152,24 @@ def pages_section(report: Report, pdf: Path | None) -> tuple[str, list[str]]:
     if report.report.source.format != "pdf" or not boxes:
         return "", []
     if pdf is None or not pdf.is_file():
-        return "", [f"source PDF {report.report.source.name} not found (give --sources DIR or put it beside "
-                    "the JSON); page images are omitted"]
+        return "", [
+            f"source PDF {report.report.source.name} not found (give --sources DIR or put it beside "
+            "the JSON); page images are omitted"
+        ]
     problems: list[str] = []
     if sha256_file(pdf) != report.report.source.sha256:
-        problems.append(f"{pdf.name} differs from the file that was extracted (sha256 mismatch); "
-                        "boxes may not sit on their words")
+        problems.append(
+            f"{pdf.name} differs from the file that was extracted (sha256 mismatch); boxes may not sit on their words"
+        )
     try:
         images = render_pages(pdf, {b.box.page for b in boxes})
     except Exception as exc:  # pypdfium2 raises its own PdfiumError (and OSError) on unreadable files
         log.warning("review: cannot render %s: %s", pdf, exc)
         return "", [*problems, f"cannot render {pdf.name}: {exc}; page images are omitted"]
     figures = "".join(page_figure(images[n], boxes) for n in sorted(images))
-    html = (f'<section class="pages" id="pages" aria-label="Source pages"><h2>Source pages</h2>'
-            f'<p class="note">Pages of {escape(pdf.name)} that hold evidence; each box links to its value.</p>'
-            f"{figures}</section>")
+    html = (
+        f'<section class="pages" id="pages" aria-label="Source pages"><h2>Source pages</h2>'
+        f'<p class="note">Pages of {escape(pdf.name)} that hold evidence; each box links to its value.</p>'
+        f"{figures}</section>"
+    )
     return html, problems

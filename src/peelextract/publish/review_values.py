@@ -90,9 +90,11 @@ def _entry(kind: str, index: int, label: str, model: BaseModel, marked: set[str]
     where_html = f' <span class="where">{escape(where)}</span>' if where else ""
     page_links = "".join(f' <a class="pg" href="#page-{p}" data-page="{p}">p.{p}</a>' for p in sorted(set(pages)))
     fields = json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    return (f'<li class="entry k-{kind}" id="p-{key}" data-kind="{kind}" data-index="{index}" data-key="{key}" '
-            f'tabindex="-1">{head}{where_html}{page_links}'
-            f"<details><summary>JSON</summary><pre>{escape(fields)}</pre></details></li>")
+    return (
+        f'<li class="entry k-{kind}" id="p-{key}" data-kind="{kind}" data-index="{index}" data-key="{key}" '
+        f'tabindex="-1">{head}{where_html}{page_links}'
+        f"<details><summary>JSON</summary><pre>{escape(fields)}</pre></details></li>"
+    )
 
 
 def panel_entries(report: Report, marked: set[str], box_pages: dict[str, list[int]]) -> tuple[str, dict[str, int]]:
@@ -101,8 +103,10 @@ def panel_entries(report: Report, marked: set[str], box_pages: dict[str, list[in
     for kind, index, label, model in _items(report):
         key = f"{kind}-{index}"
         groups.setdefault(kind, []).append(_entry(kind, index, label, model, marked, box_pages.get(key, [])))
-    parts = [f'<section class="group" data-kind="{kind}"><h2>{escape(name)} ({len(groups[kind])})</h2>'
-             f'<ol class="entries">{"".join(groups[kind])}</ol></section>'
-             for kind, name in KINDS if groups.get(kind)]
+    parts = [
+        f'<section class="group" data-kind="{kind}"><h2>{escape(name)} ({len(groups[kind])})</h2>'
+        f'<ol class="entries">{"".join(groups[kind])}</ol></section>'
+        for kind, name in KINDS
+        if groups.get(kind)
+    ]
     return "".join(parts), {k: len(v) for k, v in groups.items()}
-

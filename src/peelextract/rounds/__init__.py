@@ -34,25 +34,46 @@ _TITLE_WORDS = r"(?:[A-Z][\w’'-]*(?: of| and)? ){1,4}"
 
 # (pattern, flags, round, weight). Titles are anchored to a line of their own (MULTILINE ^…$).
 _TEXT_CLUES: tuple[tuple[str, int, str, int], ...] = (
-    (r"PEEL (?:Assessment Framework )?2021/22|PEEL 2021[/–-]22|PEEL Assessments 2021/2022|2021[/–-]22 PEEL",
-     _I, "2021/22", 5),
-    (r"expanded our previous four-tier system of judgments to five tiers|"
-     r"particularly from good to adequate", _I, "2021/22", 4),
+    (
+        r"PEEL (?:Assessment Framework )?2021/22|PEEL 2021[/–-]22|PEEL Assessments 2021/2022|2021[/–-]22 PEEL",
+        _I,
+        "2021/22",
+        5,
+    ),
+    (
+        r"expanded our previous four-tier system of judgments to five tiers|"
+        r"particularly from good to adequate",
+        _I,
+        "2021/22",
+        4,
+    ),
     (r"PEEL (?:Assessment Framework )?2023[–-](?:20)?25|PEEL 2023|2023[–-]24 PEEL", _I, "2023-25", 5),
     (rf"^{_TITLE_WORDS}(?:PEEL )?2018(?:/19)?$|\bPEEL 2018(?:/19)?\b|\bfifth PEEL\b", _M, "2018/19", 5),
     (rf"^{_TITLE_WORDS}(?:PEEL )?2017$|\bPEEL[ -]2017\b|\bfourth PEEL\b", _M, "2017", 5),
     (rf"^{_TITLE_WORDS}(?:PEEL )?2016$|\bPEEL[ -]2016\b|\bthird PEEL\b", _M, "2016", 5),
     (rf"^{_TITLE_WORDS}(?:PEEL )?2015$|\bPEEL[ -]2015\b|\bsecond PEEL\b", _M, "2015", 5),
-    (rf"^{_TITLE_WORDS}(?:PEEL )?2014$|\bPEEL[ -]2014\b|\bfirst PEEL (?:assessment|inspection)s? of\b",
-     _M, "2014", 5),
+    (rf"^{_TITLE_WORDS}(?:PEEL )?2014$|\bPEEL[ -]2014\b|\bfirst PEEL (?:assessment|inspection)s? of\b", _M, "2014", 5),
     (r"^.{0,80}Crime Data Integrity (?:re-)?inspection(?: \d{4})?$", _M, "cdi", 6),
     (r"^Overall judgment\n+graded (?:outstanding|good|requires improvement|inadequate)$", _M | _I, "cdi", 3),
-    (r"police powers and public treatment|developing a positive workplace|leadership and force management",
-     _I, "2023-25", 2),
-    (r"engaging with and treating the public with fairness and respect|building, supporting and protecting the "
-     r"workforce|strategic planning, organisational management and value for money", _I, "2021/22", 2),
-    (r"treating the workforce fairly|ethical and lawful workforce behaviour|operates efficiently and sustainably",
-     _I, "2018/19", 2),
+    (
+        r"police powers and public treatment|developing a positive workplace|leadership and force management",
+        _I,
+        "2023-25",
+        2,
+    ),
+    (
+        r"engaging with and treating the public with fairness and respect|building, supporting and protecting the "
+        r"workforce|strategic planning, organisational management and value for money",
+        _I,
+        "2021/22",
+        2,
+    ),
+    (
+        r"treating the workforce fairly|ethical and lawful workforce behaviour|operates efficiently and sustainably",
+        _I,
+        "2018/19",
+        2,
+    ),
 )
 _NAME_CLUES: tuple[tuple[str, str], ...] = (
     (r"cdi|crime-data-integrity", "cdi"),
