@@ -19,9 +19,10 @@ import pytest
 from peelextract.cli import main
 from peelextract.document import Block, Document
 from peelextract.ingest import read_bytes
-from peelextract.ingest.pdf import ARTIFACT, StructTag, pdf_to_pages
+from peelextract.ingest.pdf import pdf_to_pages
 from peelextract.layout import tag_kinds
 from peelextract.models import Report
+from peelextract.pages import ARTIFACT, StructTag
 from peelextract.pipeline import path_to_report
 from peelextract.settings import Limits
 from tests.conftest import FIXTURES, REPORTS

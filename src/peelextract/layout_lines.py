@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from peelextract.ingest.pdf import PdfPage
 from peelextract.models import BBox
+from peelextract.pages import PdfPage
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""The pipeline: ``document_to_report`` composes the pure stages; ``source_to_document`` picks a reader.
+"""The pipeline: ``document_to_report`` composes the pure stages; ``source_to_document`` reads a source
+with its format's registered reader.
 
     ingest (bytes → Document)  →  sections  →  extract  →  validate  →  Report
 The CLI, the Prefect flows, the evaluation harness and the tests all call these two functions.
@@ -10,7 +11,7 @@ import logging
 from pathlib import Path
 
 from peelextract.document import Document
-from peelextract.errors import LimitExceededError, NotAReportError
+from peelextract.errors import NotAReportError
 from peelextract.extract.cases import extract_case_counts
 from peelextract.extract.context import Context
 from peelextract.extract.grades import extract_graded_area_count, extract_grades, extract_ungraded
@@ -19,8 +20,10 @@ from peelextract.extract.metadata import detect_force
 from peelextract.extract.percentages import extract_ci_percentages, extract_percentages
 from peelextract.extract.rates import extract_rates
 from peelextract.ingest import SourceBytes, read_path
+from peelextract.ingest.formats import input_format
 from peelextract.models import Report, ReportInfo, Warning
 from peelextract.nlp import document_to_sentences
+from peelextract.pages import PdfPages
 from peelextract.rounds import detect_round
 from peelextract.rounds.vocab import slug
 from peelextract.sections import SectionIndex, document_to_sections
@@ -31,29 +34,14 @@ log = logging.getLogger(__name__)
 
 
 def source_to_document(src: SourceBytes, limits: Limits | None = None) -> Document:
-    """Read bytes of any supported format into a normalised Document, within ``limits``."""
-    limits = limits or Limits()
-    if src.format == "pdf":
-        from peelextract.ingest.pdf import pdf_to_pages
+    """Read bytes of any supported format into a normalised Document, within ``limits``: the format's
+    registered reader (``ingest.formats``), then, for a PDF's pages, the layout stage."""
+    read = input_format(src.format).read(src, limits or Limits())
+    if isinstance(read, PdfPages):
         from peelextract.layout import pages_to_document
 
-        return pages_to_document(pdf_to_pages(src, limits))
-    # UTF-8 takes at most 4 bytes a character: more bytes than that cannot fit the character limit.
-    if len(src.data) > 4 * limits.max_chars:
-        raise LimitExceededError(
-            src.name, f"{len(src.data)} bytes is more than the limit of {limits.max_chars} characters"
-        )
-    if src.format == "html":
-        from peelextract.ingest.html import html_to_document
-
-        doc = html_to_document(src)
-    else:
-        from peelextract.ingest.text import text_to_document
-
-        doc = text_to_document(src)
-    if len(doc.text) > limits.max_chars:
-        raise LimitExceededError(src.name, f"{len(doc.text)} characters of text; the limit is {limits.max_chars}")
-    return doc
+        return pages_to_document(read)
+    return read
 
 
 def report_id(force: str, round_: str) -> str:

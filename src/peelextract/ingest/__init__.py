@@ -1,51 +1,34 @@
 """Ingest: the only stage that reads bytes. A path or bytes in, a ``SourceBytes`` and then a Document out.
 
-The format is detected from the bytes (``%PDF-`` magic, HTML markers), the extension only breaks ties.
+The format is detected from the bytes (``%PDF-`` magic, HTML markers), the extension only breaks ties; each
+format, what identifies it and its reader are registered in ``ingest.formats``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 from peelextract.errors import EmptyInputError, InputError, LimitExceededError, UnsupportedFormatError
-from peelextract.models import Source, SourceFormat
+from peelextract.ingest.formats import FALLBACK, format_by_extension, sniff_format
+from peelextract.models import SourceFormat
+from peelextract.pages import SourceBytes
 from peelextract.settings import Limits
+
+__all__ = ["SourceBytes", "detect_format", "read_bytes", "read_path"]
 
 log = logging.getLogger(__name__)
 
-_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<div", b"<p>", b"<h1")
-
-
-@dataclass(frozen=True)
-class SourceBytes:
-    name: str
-    data: bytes
-    format: SourceFormat
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    def source(self, pages: int | None = None) -> Source:
-        return Source(name=self.name, sha256=self.sha256, size=len(self.data), format=self.format, pages=pages)
-
 
 def detect_format(data: bytes, name: str) -> SourceFormat:
-    """Which reader fits these bytes. Raises ``UnsupportedFormatError`` for binary that is not PDF."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if data[:1024].find(b"%PDF-") != -1:
-        return "pdf"
-    lower = head[:512].lower()
-    if any(lower.startswith(m) for m in _HTML_MARKERS) or b"<html" in lower:
-        return "html"
+    """Which reader fits these bytes (asked of ``ingest.formats``). Raises ``UnsupportedFormatError`` for
+    binary that is not PDF."""
+    found = sniff_format(data)
+    if found is not None:
+        return found.name
     if b"\x00" in data[:4096]:
         raise UnsupportedFormatError(name, "expected PDF, HTML or text; found binary data (NUL bytes)")
-    if name.lower().endswith((".html", ".htm")) and b"<" in head:
-        return "html"
-    return "text"
+    return (format_by_extension(data, name) or FALLBACK).name
 
 
 def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> SourceBytes:

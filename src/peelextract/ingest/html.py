@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from peelextract.document import BlockKind, Document, DocumentBuilder
-from peelextract.ingest import SourceBytes
 from peelextract.ingest.text import decode_text
+from peelextract.pages import SourceBytes
 
 log = logging.getLogger(__name__)
 

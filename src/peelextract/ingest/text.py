@@ -12,7 +12,7 @@ import regex
 
 from peelextract.document import BlockKind, Document, DocumentBuilder
 from peelextract.errors import EncodingError
-from peelextract.ingest import SourceBytes
+from peelextract.pages import SourceBytes
 
 log = logging.getLogger(__name__)
 

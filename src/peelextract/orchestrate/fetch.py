@@ -22,12 +22,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from peelextract.errors import FetchError
+from peelextract.ingest.formats import content_types
 from peelextract.settings import Limits
 
 log = logging.getLogger(__name__)
 
-REPORT_TYPES = frozenset({"application/pdf", "text/html", "application/xhtml+xml", "text/plain"})
-LISTING_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+REPORT_TYPES = content_types()  # every format a reader is registered for (ingest.formats)
+LISTING_TYPES = content_types("html")  # a listing page is HTML: its links are read
 USER_AGENT = "peelextract (+https://github.com/; PEEL report extraction)"
 
 

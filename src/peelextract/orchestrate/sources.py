@@ -16,11 +16,12 @@ from typing import Literal
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from peelextract.errors import InputError
+from peelextract.ingest.formats import extensions
 
 log = logging.getLogger(__name__)
 
 SourceKind = Literal["file", "url"]
-REPORT_SUFFIXES = (".pdf", ".html", ".htm", ".txt")
+REPORT_SUFFIXES = extensions()  # the extensions of every format a reader is registered for (ingest.formats)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

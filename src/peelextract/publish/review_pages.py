@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from peelextract.ingest.pdf import PDFIUM_LOCK
 from peelextract.models import PageBox, Report
+from peelextract.pdfium import PDFIUM_LOCK
 from peelextract.publish.review_marks import KIND_NAMES, value_evidence
 
 log = logging.getLogger(__name__)
