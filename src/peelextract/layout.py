@@ -28,10 +28,10 @@ import regex
 
 from peelextract.document import BlockKind, Document, DocumentBuilder
 from peelextract.ingest.pdf import ARTIFACT, PdfPage, PdfPages, StructTag
-from peelextract.ingest.text import GRADE_LINE
 from peelextract.layout_lines import Line, page_to_lines
 from peelextract.layout_tables import TableRow, read_grade_table
 from peelextract.models import BBox
+from peelextract.rounds.scales import GRADE_LINE
 
 log = logging.getLogger(__name__)
 
