@@ -38,6 +38,7 @@ from peelextract.rounds.vocab import AREAS_BY_KEY, Area, area_for_title, in_roun
 log = logging.getLogger(__name__)
 
 _GRADE_ALT = grade_pattern()
+# "graded inadequate": a CDI grade line under "Overall judgment" or under a CDI question.
 _GRADED_LINE = regex.compile(rf"^graded (?P<grade>{_GRADE_ALT})\.?$", regex.IGNORECASE)
 # "On 1 June 2022 the grade for this area was changed from 'adequate' to 'requires improvement'."
 _CHANGED = regex.compile(

@@ -10,7 +10,7 @@ force has demonstrated …": no subject), "has a good understanding of" / "makes
 phrase), press-style counts "was awarded no outstanding grades" (no "is … at") and "was outstanding in one area, good
 in two areas" (a count is not an activity), "treats the public and its
 workforce fairly" (no grade word). Each family needs a subject and a grade verb phrase in a judgment position;
-whether an activity phrase names a graded area is decided by the caller (``extract.grades``).
+whether an activity phrase names a graded area is decided by the caller (``extract.judgment_areas``).
 """
 
 from __future__ import annotations

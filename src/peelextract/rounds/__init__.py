@@ -13,6 +13,8 @@ A round is decided by weighted clues, each written into ``RoundDecision.clues`` 
 Expected: one decision per document; None only when no clue at all is found (then the document is not a
 PEEL report). Banners about other programmes ("Proposed policing inspection programme and framework
 2025–29", "inspection programme for 2017/18") are not clues.
+
+The rounds themselves and their scales are in ``rounds.scales``; force detection is in ``rounds.force``.
 """
 
 from __future__ import annotations
