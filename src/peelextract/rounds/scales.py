@@ -3,9 +3,10 @@
 The grades themselves (their display names and order) are the contract's ``models.GradeName``; everything
 here is derived from it, so no other module spells a grade word or a list of rounds.
 
-Adding a round: one ``Round`` entry in ``ROUND_TABLE`` (in chronological order; its scale decides which
-grades it has and which areas it shares with the other rounds of that scale), then the clues that recognise
-it in ``rounds/__init__.py`` and, where it prints an area title of its own, ``round_titles`` in ``rounds.vocab``.
+Adding a round: one ``Round`` entry in ``ROUND_TABLE`` (PEEL rounds in chronological order, then cdi; its
+scale decides which grades it has and which areas it shares with the other rounds of that scale), then the
+clues that recognise it in ``rounds/__init__.py`` and, where it prints an area title of its own,
+``round_titles`` in ``rounds.vocab``.
 """
 
 from __future__ import annotations
