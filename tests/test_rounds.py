@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from peelextract.rounds import detect_round, round_clues, scale_for
+from peelextract.ingest import read_bytes
+from peelextract.pipeline import source_to_document
+from peelextract.rounds import detect_round, round_clues
+from peelextract.rounds.force import detect_force
+from peelextract.rounds.scales import scale_for
 from peelextract.rounds.vocab import AREAS_BY_KEY, area_for_phrase, area_for_question, in_round
 
 
@@ -116,3 +120,30 @@ def test_vocabulary_is_round_aware() -> None:
     question = "How effective is the force at preventing crime, tackling anti-social behaviour and keeping people safe?"
     area = area_for_question(question, "2017")
     assert area is not None and area.key == "preventing-crime"
+
+
+def force_of(text: str) -> tuple[str, str] | None:
+    found = detect_force(source_to_document(read_bytes(text.encode("utf-8"), "report.txt")))
+    return (found[0], found[1].text) if found else None
+
+
+def test_force_from_the_title_even_outside_the_43() -> None:
+    text = "PEEL 2021/22: An inspection of Northshire Police\nOverall summary\nCleveland Police is good at it.\n"
+    assert force_of(text) == ("Northshire Police", "Northshire Police")
+
+
+def test_force_named_most_often_when_the_title_names_none() -> None:
+    text = (
+        "Overall summary\nCleveland Police is good at recording data.\nDurham Constabulary was compared.\n"
+        "Cleveland Police requires improvement at investigating crime.\n"
+    )
+    assert force_of(text) == ("Cleveland Police", "Cleveland Police")
+
+
+def test_force_tie_goes_to_the_first_named() -> None:
+    text = "Overall summary\nDurham Constabulary and Cleveland Police were compared.\n"
+    assert force_of(text) == ("Durham Constabulary", "Durham Constabulary")
+
+
+def test_no_force_no_report() -> None:
+    assert force_of("Minutes of the parish council meeting.\nThe police attended.\n") is None

@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 import regex
 
 from peelextract.document import BlockKind, Document, DocumentBuilder
-from peelextract.ingest.text import GRADE_LINE
 from peelextract.layout_lines import Line, page_to_lines
 from peelextract.layout_tables import TableRow, read_grade_table
 from peelextract.models import BBox
 from peelextract.pages import ARTIFACT, PdfPage, PdfPages, StructTag
+from peelextract.rounds.scales import GRADE_LINE
 
 log = logging.getLogger(__name__)
 

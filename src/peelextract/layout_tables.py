@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 import regex
 
-from peelextract.ingest.text import GRADE_LINE
 from peelextract.layout_lines import Line
 from peelextract.models import BBox
+from peelextract.rounds.scales import GRADE_LINE, grade_pattern
 from peelextract.rounds.vocab import area_for_title
 
 log = logging.getLogger(__name__)
 
+_TRAILING_GRADE = regex.compile(rf"\s(?:{grade_pattern()})$", regex.IGNORECASE)  # "Investigating crime Good"
 _HEADER = regex.compile(r"^(?:area of policing|area|question|pillar)\s+grade$", regex.IGNORECASE)
 Cell = list[tuple[str, BBox]]
 
@@ -48,7 +49,7 @@ def _split_grade(line: Line) -> tuple[Cell, Cell | None]:
                 left = left[:-1]
             return left, right
     text = line.text.strip()
-    m = regex.search(r"\s(?:outstanding|good|adequate|requires improvement|inadequate)$", text, regex.IGNORECASE)
+    m = _TRAILING_GRADE.search(text)
     if m and area_for_title(text[: m.start()]) is not None:
         return chars[: m.start()], chars[m.start() + 1 :]
     return chars, None

@@ -10,14 +10,15 @@ renamed, removed or retyped field is a major bump (record it in CHANGELOG.md).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0.0"
 
 GradeName = Literal["Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate"]
-GRADE_ORDER: tuple[GradeName, ...] = ("Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate")
+# Best first; publish ranks grades in this order. The vocabulary (rounds.scales) derives grade words from it.
+GRADE_ORDER: tuple[GradeName, ...] = get_args(GradeName)
 Scale = Literal["four-tier", "five-tier"]
 SourceFormat = Literal["text", "html", "pdf"]
 SectionRole = Literal["front_matter", "area", "back_matter", "other"]

@@ -14,17 +14,18 @@ from peelextract.document import Document
 from peelextract.errors import NotAReportError
 from peelextract.extract.cases import extract_case_counts
 from peelextract.extract.context import Context
-from peelextract.extract.grades import extract_graded_area_count, extract_grades, extract_ungraded
+from peelextract.extract.grades import extract_grades
 from peelextract.extract.improvements import extract_improvements
-from peelextract.extract.metadata import detect_force
 from peelextract.extract.percentages import extract_ci_percentages, extract_percentages
 from peelextract.extract.rates import extract_rates
+from peelextract.extract.ungraded import extract_graded_area_count, extract_ungraded
 from peelextract.ingest import SourceBytes, read_path
 from peelextract.ingest.formats import input_format
 from peelextract.models import Report, ReportInfo, Warning
 from peelextract.nlp import document_to_sentences
 from peelextract.pages import PdfPages
 from peelextract.rounds import detect_round
+from peelextract.rounds.force import detect_force
 from peelextract.rounds.vocab import slug
 from peelextract.sections import SectionIndex, document_to_sections
 from peelextract.settings import EXTRACTOR_VERSION, Limits

@@ -14,7 +14,8 @@ import logging
 from dataclasses import dataclass
 
 from peelextract.document import Block, Document
-from peelextract.models import Finding, GradeName, Paragraph, Section, SectionRole
+from peelextract.models import Finding, Paragraph, Section, SectionRole
+from peelextract.rounds.scales import grade_named
 from peelextract.rounds.vocab import BACK_TITLES, FRONT_TITLES, area_for_title, slug
 
 log = logging.getLogger(__name__)
@@ -22,17 +23,6 @@ log = logging.getLogger(__name__)
 # Sub-sections that repeat an area title inside another area (2021/22 reports put "Crime data integrity"
 # and "Victim service assessment" inside "Providing a service to the victims of crime").
 _SUBORDINATE = {"victim-service": frozenset({"victim-service", "crime-data-integrity"})}
-_BADGES: dict[str, GradeName] = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "adequate": "Adequate",
-    "requires improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-}
-
-
-def badge_grade(text: str) -> GradeName | None:
-    return _BADGES.get(text.strip().lower())
 
 
 @dataclass(frozen=True)
@@ -95,7 +85,7 @@ def _section(doc: Document, top: _Top, blocks: list[Block], used: set[str]) -> S
         sid, n = f"{slug(top.title)}-{n}", n + 1
     used.add(sid)
     body = blocks[1:] if blocks and blocks[0].kind == "heading" and doc.block_text(blocks[0]) == top.title else blocks
-    badges = [badge_grade(doc.block_text(b)) for b in body if b.kind == "badge"]
+    badges = [grade_named(doc.block_text(b)) for b in body if b.kind == "badge"]
     return Section(
         id=sid,
         title=top.title,

@@ -31,8 +31,7 @@ import logging
 import regex
 
 from peelextract.document import Block
-from peelextract.extract.context import Context
-from peelextract.extract.grades import context_area
+from peelextract.extract.context import Context, context_area
 from peelextract.extract.numbers import parse_int
 from peelextract.models import AreaForImprovement
 

@@ -10,7 +10,7 @@ force has demonstrated …": no subject), "has a good understanding of" / "makes
 phrase), press-style counts "was awarded no outstanding grades" (no "is … at") and "was outstanding in one area, good
 in two areas" (a count is not an activity), "treats the public and its
 workforce fairly" (no grade word). Each family needs a subject and a grade verb phrase in a judgment position;
-whether an activity phrase names a graded area is decided by the caller (``extract.grades``).
+whether an activity phrase names a graded area is decided by the caller (``extract.judgment_areas``).
 """
 
 from __future__ import annotations
@@ -21,17 +21,13 @@ from dataclasses import dataclass
 import regex
 
 from peelextract.models import GradeName
+from peelextract.rounds.scales import ADJECTIVE_GRADES, REQUIRES_IMPROVEMENT, grade_named
 
 log = logging.getLogger(__name__)
 
-GRADE_WORD = r"outstanding|good|adequate|inadequate"
+# "requires improvement" is the one grade spelled as a verb phrase: the inflections the families match (the other
+# grades are adjectives, ``ADJECTIVE_GRADES``: "is good at").
 _RI = r"requires? improvement|required improvement|continues to require improvement|requiring improvement"
-_DISPLAY: dict[str, GradeName] = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "adequate": "Adequate",
-    "inadequate": "Inadequate",
-}
 # "was outstanding in one area, good in two areas": a press-style count, not an activity.
 _NOT_A_COUNT = (
     r"(?!(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+|all|most|some|no|any) "
@@ -41,10 +37,9 @@ _YEAR_IN_SENTENCE = regex.compile(r"\bin (?P<year>(?:19|20)\d\d)\b", regex.IGNOR
 
 
 def display_grade(word: str) -> GradeName | None:
-    w = word.lower().strip()
-    if "improvement" in w:
-        return "Requires improvement"
-    return _DISPLAY.get(w)
+    """The grade a matched grade word names: any inflection of "requires improvement" ("required
+    improvement", "to require improvement") is Requires improvement; the rest are grade words."""
+    return REQUIRES_IMPROVEMENT if "improvement" in word.lower() else grade_named(word)
 
 
 @dataclass(frozen=True)
@@ -79,7 +74,7 @@ def _phrase(subj: str) -> str:
 
 def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
     subj = subject_pattern(force)
-    grade = rf"(?P<grade>{GRADE_WORD})"
+    grade = rf"(?P<grade>{ADJECTIVE_GRADES})"
     ri = rf"(?P<ri>{_RI})"
     phrase = _phrase(subj)
     flags = regex.IGNORECASE

@@ -13,10 +13,10 @@ import regex
 from peelextract.document import BlockKind, Document, DocumentBuilder
 from peelextract.errors import EncodingError
 from peelextract.pages import SourceBytes
+from peelextract.rounds.scales import GRADE_LINE
 
 log = logging.getLogger(__name__)
 
-GRADE_LINE = regex.compile(r"^(?:outstanding|good|adequate|requires improvement|inadequate)$", regex.IGNORECASE)
 _LIST = regex.compile(r"^(?:[-•*–]|\d{1,2}[.)])\s+")
 _CAPTION = regex.compile(r"^(?:Figure|Chart|Table)\s+\d+\s*[:.]")
 _ENDS_SENTENCE = regex.compile(r"[.!?:;,\"'’”)\]]$")

@@ -13,6 +13,8 @@ A round is decided by weighted clues, each written into ``RoundDecision.clues`` 
 Expected: one decision per document; None only when no clue at all is found (then the document is not a
 PEEL report). Banners about other programmes ("Proposed policing inspection programme and framework
 2025–29", "inspection programme for 2017/18") are not clues.
+
+The rounds themselves and their scales are in ``rounds.scales``; force detection is in ``rounds.force``.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from pathlib import PurePath
 
 import regex
 
-from peelextract.models import RoundDecision, Scale
+from peelextract.models import RoundDecision
+from peelextract.rounds.scales import FIVE_TIER_ROUNDS, SCALE_GRADES, grade_pattern, scale_for
+from peelextract.rounds.scales import ROUNDS as ROUNDS  # re-exported: publish reads the round list from here
 
 log = logging.getLogger(__name__)
 
-ROUNDS = ("2014", "2015", "2016", "2017", "2018/19", "2021/22", "2023-25", "cdi")
-FIVE_TIER_ROUNDS = frozenset({"2021/22", "2023-25"})
 _I, _M = regex.IGNORECASE, regex.MULTILINE
 _TITLE_WORDS = r"(?:[A-Z][\w’'-]*(?: of| and)? ){1,4}"
+_CDI_GRADES = grade_pattern(SCALE_GRADES[scale_for("cdi")])
 
 # (pattern, flags, round, weight). Titles are anchored to a line of their own (MULTILINE ^…$).
 _TEXT_CLUES: tuple[tuple[str, int, str, int], ...] = (
@@ -54,7 +57,7 @@ _TEXT_CLUES: tuple[tuple[str, int, str, int], ...] = (
     (rf"^{_TITLE_WORDS}(?:PEEL )?2015$|\bPEEL[ -]2015\b|\bsecond PEEL\b", _M, "2015", 5),
     (rf"^{_TITLE_WORDS}(?:PEEL )?2014$|\bPEEL[ -]2014\b|\bfirst PEEL (?:assessment|inspection)s? of\b", _M, "2014", 5),
     (r"^.{0,80}Crime Data Integrity (?:re-)?inspection(?: \d{4})?$", _M, "cdi", 6),
-    (r"^Overall judgment\n+graded (?:outstanding|good|requires improvement|inadequate)$", _M | _I, "cdi", 3),
+    (rf"^Overall judgment\n+graded (?:{_CDI_GRADES})$", _M | _I, "cdi", 3),
     (
         r"police powers and public treatment|developing a positive workplace|leadership and force management",
         _I,
@@ -90,10 +93,6 @@ _COMPILED = tuple((regex.compile(p, f), r, w) for p, f, r, w in _TEXT_CLUES)
 _NAME_COMPILED = tuple((regex.compile(p, _I), r) for p, r in _NAME_CLUES)
 _ADEQUATE = regex.compile(r"\b(?:is|as|be|was) adequate at\b|\bgraded (?:as )?adequate\b", _I)
 _HEAD = 60000
-
-
-def scale_for(round_: str) -> Scale:
-    return "five-tier" if round_ in FIVE_TIER_ROUNDS else "four-tier"
 
 
 def round_clues(text: str, name: str = "") -> dict[str, list[tuple[str, int]]]:

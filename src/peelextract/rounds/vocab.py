@@ -1,4 +1,5 @@
-"""Vocabularies: the 43 forces, the areas of every round with their titles and activity phrases.
+"""Vocabularies: the areas of every round with their titles and activity phrases (rounds, grade words and
+scales are in ``rounds.scales``; the forces in ``rounds.force``).
 
 Area keys are stable across rounds (see fixtures/gold/README.md); titles and phrases are how each round
 prints them. ``phrases`` are the words after "at"/"in" in a judgment sentence ("requires improvement at
@@ -11,61 +12,11 @@ from dataclasses import dataclass
 
 import regex
 
-FORCES: tuple[str, ...] = (
-    "Avon and Somerset Constabulary",
-    "Bedfordshire Police",
-    "Cambridgeshire Constabulary",
-    "Cheshire Constabulary",
-    "City of London Police",
-    "Cleveland Police",
-    "Cumbria Constabulary",
-    "Derbyshire Constabulary",
-    "Devon and Cornwall Police",
-    "Dorset Police",
-    "Durham Constabulary",
-    "Dyfed-Powys Police",
-    "Essex Police",
-    "Gloucestershire Constabulary",
-    "Greater Manchester Police",
-    "Gwent Police",
-    "Hampshire and Isle of Wight Constabulary",
-    "Hampshire Constabulary",
-    "Hertfordshire Constabulary",
-    "Humberside Police",
-    "Kent Police",
-    "Lancashire Constabulary",
-    "Leicestershire Police",
-    "Lincolnshire Police",
-    "Merseyside Police",
-    "Metropolitan Police Service",
-    "Norfolk Constabulary",
-    "North Wales Police",
-    "North Yorkshire Police",
-    "Northamptonshire Police",
-    "Northumbria Police",
-    "Nottinghamshire Police",
-    "South Wales Police",
-    "South Yorkshire Police",
-    "Staffordshire Police",
-    "Suffolk Constabulary",
-    "Surrey Police",
-    "Sussex Police",
-    "Thames Valley Police",
-    "Warwickshire Police",
-    "West Mercia Police",
-    "West Midlands Police",
-    "West Yorkshire Police",
-    "Wiltshire Police",
-)
-GENERIC_FORCE = regex.compile(
-    r"\b(?P<force>(?:[A-Z][a-z]+(?:[- ](?:and|of|the)?\s?)?){1,4}(?:Police Service|Police|Constabulary))\b"
-)
+from peelextract.rounds.force import FORCES as FORCES  # re-exported: tests and benchmarks read it from here
+from peelextract.rounds.scales import FIVE_TIER_ROUNDS, FOUR_TIER_PEEL_ROUNDS, rounds_between
 
-
-OLD_ROUNDS = frozenset({"2014", "2015", "2016", "2017", "2018/19"})
-NEW_ROUNDS = frozenset({"2021/22", "2023-25"})
-_R2015_17 = frozenset({"2015", "2016", "2017"})
-_R2015_18 = frozenset({"2015", "2016", "2017", "2018/19"})
+_R2015_17 = rounds_between("2015", "2017")
+_R2015_18 = rounds_between("2015", "2018/19")
 
 
 @dataclass(frozen=True)
@@ -180,7 +131,7 @@ AREAS: tuple[Area, ...] = (
         "Responding to the public",
         ("responding to the public",),
         ("responding to the public",),
-        rounds=NEW_ROUNDS,
+        rounds=FIVE_TIER_ROUNDS,
     ),
     Area(
         "investigating-crime",
@@ -232,7 +183,7 @@ AREAS: tuple[Area, ...] = (
             "dealing with organised crime",
             "organised crime",
         ),
-        round_titles=((OLD_ROUNDS, "Tackling serious and organised crime"),),
+        round_titles=((FOUR_TIER_PEEL_ROUNDS, "Tackling serious and organised crime"),),
     ),
     Area("armed-policing", "Armed policing", ("armed policing",), ("armed policing",), ungraded=True),
     Area(
@@ -257,7 +208,7 @@ AREAS: tuple[Area, ...] = (
             "supporting and protecting",
             "developing its workforce",
         ),
-        rounds=NEW_ROUNDS,
+        rounds=FIVE_TIER_ROUNDS,
         round_titles=((frozenset({"2023-25"}), "Developing a positive workplace"),),
     ),
     Area(
@@ -265,7 +216,7 @@ AREAS: tuple[Area, ...] = (
         "Strategic planning, organisational management and value for money",
         ("strategic planning, organisational management and value for money",),
         ("operating efficiently", "strategic planning", "providing value for money"),
-        rounds=NEW_ROUNDS,
+        rounds=FIVE_TIER_ROUNDS,
         instead="efficiency",
     ),
     Area(
@@ -339,14 +290,14 @@ AREAS: tuple[Area, ...] = (
             "treating its workforce with fairness",
         ),
     ),
-    Area("effectiveness", "Effectiveness", ("effectiveness",), ("effective",), rounds=OLD_ROUNDS),
-    Area("efficiency", "Efficiency", ("efficiency",), ("efficient",), rounds=OLD_ROUNDS),
+    Area("effectiveness", "Effectiveness", ("effectiveness",), ("effective",), rounds=FOUR_TIER_PEEL_ROUNDS),
+    Area("efficiency", "Efficiency", ("efficiency",), ("efficient",), rounds=FOUR_TIER_PEEL_ROUNDS),
     Area(
         "legitimacy",
         "Legitimacy",
         ("legitimacy",),
         ("legitimate", "treating the public and its workforce", "treats the public and its workforce"),
-        rounds=OLD_ROUNDS,
+        rounds=FOUR_TIER_PEEL_ROUNDS,
     ),
     Area("leadership", "Leadership", ("leadership",), (), ungraded=True, rounds=_R2015_17),
 )

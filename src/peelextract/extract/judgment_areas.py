@@ -1,0 +1,124 @@
+"""The area(s) and the year a judgment sentence is about.
+
+Area resolution is round-aware (``rounds.vocab``): the activity phrase names the area as the round grades it
+("using its resources to meet demand" is use of resources in 2016/17, meeting current demands in 2018/19);
+"preventing and investigating crime" names two areas; a phrase that names no area counts only when it restates
+the question it answers ("good at responding to vulnerable victims" under "How effective is the force at
+protecting those who are vulnerable from harm, and supporting victims?"), so descriptions of sub-aspects
+("good at supporting vulnerable victims") are not grades. Pillar shapes ("The extent to which … is effective
+at keeping people safe and reducing crime is good.", "the efficiency with which …") name their pillar; the CDI
+"overall judgment of inadequate" names crime data integrity. Expected: one area per judgment, two for two
+coordinated activities, none (the caller warns) when the phrase names no area.
+
+Carried-over judgments keep their year: "In 2017, we judged …", "last year, when the force was judged as …"
+(round year − 1); a CDI overall judgment takes the year of "In November 2017, HMICFRS conducted a crime data
+integrity inspection" in its block or the three above. A judgment dated in the inspection's own year is the
+current one (year None).
+"""
+
+from __future__ import annotations
+
+import regex
+
+from peelextract.extract.context import Context, context_area
+from peelextract.extract.judgments import Judgment
+from peelextract.rounds.vocab import AREAS_BY_KEY, GENERIC_PILLAR_PHRASE, Area, area_for_phrase, in_round
+
+_PILLARS = (("effective", "effectiveness"), ("efficien", "efficiency"), ("legitima", "legitimacy"))
+_PILLAR_KEYS = frozenset(k for _, k in _PILLARS)
+_INSPECTED_IN = regex.compile(
+    r"\bIn (?:[A-Z][a-z]+ )?(?P<year>(?:19|20)\d\d),? [^.]{0,160}?"
+    r"\b(?:conducted|carried out|inspected)\b"
+)
+_STRIP = regex.compile(r"^(?:how it|the way it|how well it|its|the|how)\s+", regex.IGNORECASE)
+_COORDINATED = regex.compile(r"^(?P<a>\w+ing) and (?P<b>\w+ing)\b(?P<rest>.*)$", regex.IGNORECASE)
+
+
+def round_year(ctx: Context) -> int | None:
+    """The inspection's own year: the round's first year, or a CDI title's year."""
+    if ctx.round.round == "cdi":
+        m = regex.search(r"Crime Data Integrity (?:re-)?inspection (\d{4})", ctx.doc.text[:5000])
+        return int(m.group(1)) if m else None
+    m = regex.match(r"\d{4}", ctx.round.round)
+    return int(m.group(0)) if m else None
+
+
+def _pillar(phrase: str) -> Area | None:
+    low = phrase.lower()
+    return next((AREAS_BY_KEY[key] for stem, key in _PILLARS if stem in low), None)
+
+
+def _phrase_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
+    """Areas an activity phrase names: directly, as a pillar phrase, as two coordinated activities, or as a
+    restatement of the question it answers."""
+    round_ = ctx.round.round
+    stripped = _STRIP.sub("", phrase.strip())
+    if GENERIC_PILLAR_PHRASE.match(stripped.lower()):
+        area = context_area(ctx, offset, None)
+        pillar = area if area is not None and area.key in _PILLAR_KEYS else AREAS_BY_KEY["effectiveness"]
+        return [a for a in (in_round(pillar, round_),) if a is not None]
+    area = area_for_phrase(phrase, round_) or area_for_phrase(stripped, round_)
+    if area is not None:
+        return [area]
+    m = _COORDINATED.match(stripped)
+    if m:
+        crime = " crime" if "crime" in m.group("rest").lower() else m.group("rest")
+        parts = [
+            area_for_phrase(m.group(w) + m.group("rest"), round_) or area_for_phrase(m.group(w) + crime, round_)
+            for w in ("a", "b")
+        ]
+        if all(parts) and len({p.key for p in parts if p}) == 2:
+            return [p for p in parts if p is not None]
+    area = context_area(ctx, offset, stripped)
+    return [area] if area is not None else []
+
+
+def areas_for(ctx: Context, j: Judgment, offset: int, previous: Area | None) -> list[Area]:
+    """The area(s) of one judgment; ``previous`` is the area of the judgment before it in the same paragraph."""
+    low = j.phrase.lower()
+    if j.family in ("extent", "with-which"):
+        pillar = _pillar(low)
+        return [pillar] if pillar else []
+    if j.family == "overall":
+        return [AREAS_BY_KEY["crime-data-integrity"]]
+    if not j.phrase:
+        area = previous or context_area(ctx, offset, None)
+        return [area] if area else []
+    # "… has been assessed as outstanding in respect of the efficiency with which …"; the 2018/19 body
+    # sentence "<Force> requires improvement in the efficiency with which it keeps people safe …"
+    if low.startswith(
+        (
+            "respect of",
+            "the efficiency",
+            "the effectiveness",
+            "the legitimacy",
+            "efficiency",
+            "effectiveness",
+            "legitimacy",
+        )
+    ):
+        pillar = _pillar(low)
+        if pillar:
+            return [pillar]
+    return _phrase_areas(ctx, j.phrase, offset)
+
+
+def _inspection_year(ctx: Context, offset: int) -> int | None:
+    """ "In November 2017, HMICFRS conducted a crime data integrity inspection" in this or the 3 blocks above."""
+    i = ctx.block_index(offset)
+    for k in range(i, max(-1, i - 4), -1):
+        m = _INSPECTED_IN.search(ctx.doc.block_text(ctx.doc.blocks[k]))
+        if m:
+            return int(m.group("year"))
+    return None
+
+
+def year_of(ctx: Context, j: Judgment, offset: int) -> int | None:
+    """Carried-over year of a judgment, or None when it is the inspection's own (current) judgment."""
+    own = round_year(ctx)
+    year: int | None = None
+    if j.family in ("carried", "carried-bare"):
+        year = j.year if j.year is not None else (own - 1 if j.last_year and own else None)
+    elif j.family == "overall":
+        year = _inspection_year(ctx, offset)
+    return None if year is None or year == own else year

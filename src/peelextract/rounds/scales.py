@@ -1,0 +1,85 @@
+"""Rounds and their grade scales: the one definition of every round, every grade word and the grade-line pattern.
+
+The grades themselves (their display names and order) are the contract's ``models.GradeName``; everything
+here is derived from it, so no other module spells a grade word or a list of rounds.
+
+Adding a round: one ``Round`` entry in ``ROUND_TABLE`` (PEEL rounds in chronological order, then cdi; its
+scale decides which grades it has and which areas it shares with the other rounds of that scale), then the
+clues that recognise it in ``rounds/__init__.py`` and, where it prints an area title of its own,
+``round_titles`` in ``rounds.vocab``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import regex
+
+from peelextract.models import GRADE_ORDER, GradeName, Scale
+
+
+class Round(NamedTuple):
+    """One inspection round: its name as reports, ``--round`` and the output spell it, its grade scale, and
+    whether it is a PEEL round (crime data integrity, "cdi", is a programme of its own on the four-tier scale)."""
+
+    name: str
+    scale: Scale
+    peel: bool = True
+
+
+ROUND_TABLE: tuple[Round, ...] = (
+    Round("2014", "four-tier"),
+    Round("2015", "four-tier"),
+    Round("2016", "four-tier"),
+    Round("2017", "four-tier"),
+    Round("2018/19", "four-tier"),
+    Round("2021/22", "five-tier"),
+    Round("2023-25", "five-tier"),
+    Round("cdi", "four-tier", peel=False),
+)
+ROUNDS: tuple[str, ...] = tuple(r.name for r in ROUND_TABLE)
+_BY_NAME = {r.name: r for r in ROUND_TABLE}
+# The five-tier rounds are also the rounds that report by area section (a badge per area).
+FIVE_TIER_ROUNDS = frozenset(r.name for r in ROUND_TABLE if r.scale == "five-tier")
+# The four-tier PEEL rounds report by pillar (effectiveness, efficiency, legitimacy).
+FOUR_TIER_PEEL_ROUNDS = frozenset(r.name for r in ROUND_TABLE if r.peel and r.scale == "four-tier")
+
+# Adequate came with the five-tier scale (2021/22); the earlier rounds and CDI grade on four tiers.
+SCALE_GRADES: dict[Scale, tuple[GradeName, ...]] = {
+    "four-tier": tuple(g for g in GRADE_ORDER if g != "Adequate"),
+    "five-tier": GRADE_ORDER,
+}
+# The grade spelled as a verb phrase ("The force requires improvement at …"); the others are adjectives
+# ("The force is good at …"), so judgment sentences spell the two kinds in different places.
+REQUIRES_IMPROVEMENT: GradeName = "Requires improvement"
+# Grade words as reports print them, lower-cased: "outstanding" → Outstanding, "requires improvement" → ….
+GRADE_WORDS: dict[str, GradeName] = {g.lower(): g for g in GRADE_ORDER}
+
+
+def scale_for(round_: str) -> Scale:
+    """The grade scale of a round (four-tier for a round not in the table)."""
+    known = _BY_NAME.get(round_)
+    return known.scale if known is not None else "four-tier"
+
+
+def rounds_between(first: str, last: str) -> frozenset[str]:
+    """The rounds from ``first`` to ``last``, both included, in the table's (chronological) order."""
+    return frozenset(ROUNDS[ROUNDS.index(first) : ROUNDS.index(last) + 1])
+
+
+def grade_pattern(grades: tuple[GradeName, ...] = GRADE_ORDER) -> str:
+    """A regex alternation of the grade words of ``grades``, lower case ("outstanding|good|…"): compile it
+    case-insensitively. No grade word is a prefix of another, so the order of the alternatives does not matter."""
+    return "|".join(regex.escape(g.lower(), literal_spaces=True) for g in grades)
+
+
+def grade_named(word: str) -> GradeName | None:
+    """The grade a grade word names, in any case and without surrounding space ("requires improvement",
+    "Good"); None for anything else."""
+    return GRADE_WORDS.get(word.strip().lower())
+
+
+# The grade words that follow "is" in a judgment ("is good at …"): every grade but the verb phrase.
+ADJECTIVE_GRADES = grade_pattern(tuple(g for g in GRADE_ORDER if g != REQUIRES_IMPROVEMENT))
+# A line that is only a grade: the badge of an area section, a grade cell of a summary table.
+GRADE_LINE = regex.compile(rf"^(?:{grade_pattern()})$", regex.IGNORECASE)
