@@ -45,9 +45,8 @@ def gold_with_mentions() -> list[Any]:
     return out
 
 
-def test_the_test_half_has_mentions() -> None:
-    with_mentions = {slug(p.values[0]) for p in gold_with_mentions()}
-    assert set(SPLIT["test"]) <= with_mentions
+def test_every_gold_file_has_mentions() -> None:
+    assert len(gold_with_mentions()) == len(GOLD_FILES)
 
 
 @pytest.mark.parametrize(("path", "gold"), gold_with_mentions())
@@ -66,5 +65,5 @@ def test_mentions_quote_the_text_and_witness_every_grade(path: Path, gold: dict[
             for m in gold["mentions"]
         ), g
     facts = {(g["area"], g["grade"], g["carried_over_year"]) for g in gold["grades"]}
-    for m in gold["mentions"]:
+    for m in (m for m in gold["mentions"] if m["kind"] != "previous"):  # grades has no field for history
         assert (m["area"], m["grade"], m["year"]) in facts, f"mention of a fact missing from grades: {m}"
