@@ -76,11 +76,14 @@ class Source(Model):
 
 
 class RoundDecision(Model):
-    """The round and why: each clue found in the text, with its weight."""
+    """The round and why: each clue found in the text, with its weight. ``inferred`` is true when the round's
+    areas are not in the extractor's vocabulary (2025–27, or a round it does not know, such as "2027-29"): its
+    areas are then read from the report's own structure (summary rows, headings that carry a judgment)."""
 
     round: str
     scale: Scale
     overridden: bool = False
+    inferred: bool = False
     clues: list[str] = Field(default_factory=list)
 
 

@@ -8,7 +8,15 @@ A round is decided by weighted clues, each written into ``RoundDecision.clues`` 
 - wording only one round uses (2021/22 and 2023–25 area names, 2018/19 questions, the CDI "Overall
   judgment" / "graded inadequate" shape);
 - the grade scale ("adequate" as a grade exists only from 2021/22);
-- the file name ("cheshire_2021-22.txt", "peel-2018", "cdi-2019"), weaker than the text.
+- the file name ("cheshire_2021-22.txt", "peel-2018", "cdi-2019"), weaker than the text;
+- any round's name as printed ("PEEL 2025–27", "PEEL 2025/26", "PEEL assessment framework 2027–2029"): the
+  round the name stands for (``scales.round_named``), a round of the table or an unknown later one, which keeps
+  its own id ("2027-29"). The first name in the opening (the title) weighs 8, later names 5.
+
+Clues of weight 5 or more name the round (titles, framework names, ordinals); lighter clues infer it (wording,
+scale, file name). Explicit names beat inferred clues: when any round is named, the decision is among the named
+rounds. A round whose areas ``rounds.vocab`` does not know (2025–27, any unknown round) is marked ``inferred``:
+its areas are read from the report's own structure.
 
 Expected: one decision per document; None only when no clue at all is found (then the document is not a
 PEEL report). Banners about other programmes ("Proposed policing inspection programme and framework
@@ -26,7 +34,15 @@ from pathlib import PurePath
 import regex
 
 from peelextract.models import RoundDecision
-from peelextract.rounds.scales import FIVE_TIER_ROUNDS, SCALE_GRADES, grade_pattern, scale_for
+from peelextract.rounds.scales import (
+    FIVE_TIER_ROUNDS,
+    SCALE_GRADES,
+    grade_pattern,
+    is_later_round,
+    round_named,
+    scale_for,
+    vocabulary_known,
+)
 from peelextract.rounds.scales import ROUNDS as ROUNDS  # re-exported: publish reads the round list from here
 
 log = logging.getLogger(__name__)
@@ -89,6 +105,17 @@ _NAME_CLUES: tuple[tuple[str, str], ...] = (
     (r"(?:peel-|_)2014\b", "2014"),
 )
 _NAME_WEIGHT = 3
+# A clue this heavy names the round; lighter ones infer it.
+EXPLICIT_WEIGHT = 5
+_TITLE_NAME_WEIGHT = 8
+_TITLE_SPAN = 1000
+# Any PEEL round as printed: "PEEL 2025–27", "PEEL 2025/26", "PEEL Assessment Framework 2025–2027", "PEEL
+# assessments 2027/2028", "PEEL 2027". Not "inspection programme and framework 2025–29" (no "PEEL" before the years).
+_ROUND_NAME = regex.compile(
+    r"\bPEEL (?:assessment framework |assessments? |inspections? )?\(?(?P<a>20\d\d)(?:[–/-](?P<b>(?:20)?\d\d))?\b",
+    _I,
+)
+_GENERIC_FILE = regex.compile(r"(?:peel-|_)(?P<a>20\d\d)(?:-(?P<b>(?:20)?\d\d))?(?!\d)", _I)
 _COMPILED = tuple((regex.compile(p, f), r, w) for p, f, r, w in _TEXT_CLUES)
 _NAME_COMPILED = tuple((regex.compile(p, _I), r) for p, r in _NAME_CLUES)
 _ADEQUATE = regex.compile(r"\b(?:is|as|be|was) adequate at\b|\bgraded (?:as )?adequate\b", _I)
@@ -103,6 +130,7 @@ def round_clues(text: str, name: str = "") -> dict[str, list[tuple[str, int]]]:
         m = pattern.search(haystack)
         if m:
             clues[round_].append((f"{m.group(0).strip()!r} (+{weight})", weight))
+    _named_rounds(haystack, clues)
     if _ADEQUATE.search(haystack):
         for r in sorted(FIVE_TIER_ROUNDS):
             clues[r].append(("'adequate' used as a grade (+1)", 1))
@@ -112,23 +140,53 @@ def round_clues(text: str, name: str = "") -> dict[str, list[tuple[str, int]]]:
         if m:
             clues[round_].append((f"file name {stem!r} has {m.group(0)!r} (+{_NAME_WEIGHT})", _NAME_WEIGHT))
             break
+    else:
+        g = _GENERIC_FILE.search(stem)
+        if g:
+            round_ = _round_of(g)
+            clues[round_].append((f"file name {stem!r} has {g.group(0)!r} (+{_NAME_WEIGHT})", _NAME_WEIGHT))
     return clues
+
+
+def _round_of(m: regex.Match[str]) -> str:
+    last = m.group("b")
+    return round_named(int(m.group("a")), int(last) if last else None)
+
+
+def _named_rounds(haystack: str, clues: dict[str, list[tuple[str, int]]]) -> None:
+    """One clue per round named as printed ("PEEL 2025–27"): 8 for the first name in the title span, else 5."""
+    seen: set[str] = set()
+    for k, m in enumerate(_ROUND_NAME.finditer(haystack)):
+        round_ = _round_of(m)
+        if round_ in seen:
+            continue
+        seen.add(round_)
+        weight = _TITLE_NAME_WEIGHT if k == 0 and m.start() < _TITLE_SPAN else EXPLICIT_WEIGHT
+        clues[round_].append((f"round named {m.group(0)!r} (+{weight})", weight))
 
 
 def detect_round(text: str, name: str = "", override: str | None = None) -> RoundDecision | None:
     """The most likely round and the clues for it; None when no clue is found."""
     if override is not None:
-        if override not in ROUNDS:
-            raise ValueError(f"unknown round {override!r}; expected one of {', '.join(ROUNDS)}")
-        return RoundDecision(round=override, scale=scale_for(override), overridden=True, clues=["--round override"])
+        if override not in ROUNDS and not is_later_round(override):
+            raise ValueError(f"unknown round {override!r}; expected one of {', '.join(ROUNDS)} or a later YYYY-YY")
+        return RoundDecision(
+            round=override,
+            scale=scale_for(override),
+            overridden=True,
+            inferred=not vocabulary_known(override),
+            clues=["--round override"],
+        )
     clues = round_clues(text, name)
     if not clues:
         return None
     scores = {r: sum(w for _, w in found) for r, found in clues.items()}
-    best = max(ROUNDS, key=lambda r: (scores.get(r, 0), -ROUNDS.index(r)))
+    named = {r for r, found in clues.items() if any(w >= EXPLICIT_WEIGHT for _, w in found)}
+    order = [*ROUNDS, *sorted(r for r in clues if r not in ROUNDS)]
+    best = max(named or clues, key=lambda r: (scores[r], -order.index(r)))
     others = ", ".join(f"{r} {s}" for r, s in sorted(scores.items(), key=lambda kv: -kv[1]) if r != best)
     evidence = [c for c, _ in clues[best]]
     if others:
         evidence.append(f"against: {others}")
     log.debug("round %s (score %d) for %s; %s", best, scores[best], name, others or "no other round")
-    return RoundDecision(round=best, scale=scale_for(best), clues=evidence)
+    return RoundDecision(round=best, scale=scale_for(best), inferred=not vocabulary_known(best), clues=evidence)

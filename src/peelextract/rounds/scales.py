@@ -25,6 +25,9 @@ class Round(NamedTuple):
     name: str
     scale: Scale
     peel: bool = True
+    # False when the round's area titles are not in ``rounds.vocab`` (2025–27: only its first core question is
+    # published): its areas are read from each report's own structure and the decision is marked inferred.
+    vocabulary: bool = True
 
 
 ROUND_TABLE: tuple[Round, ...] = (
@@ -35,6 +38,7 @@ ROUND_TABLE: tuple[Round, ...] = (
     Round("2018/19", "four-tier"),
     Round("2021/22", "five-tier"),
     Round("2023-25", "five-tier"),
+    Round("2025-27", "five-tier", vocabulary=False),
     Round("cdi", "four-tier", peel=False),
 )
 ROUNDS: tuple[str, ...] = tuple(r.name for r in ROUND_TABLE)
@@ -56,10 +60,43 @@ REQUIRES_IMPROVEMENT: GradeName = "Requires improvement"
 GRADE_WORDS: dict[str, GradeName] = {g.lower(): g for g in GRADE_ORDER}
 
 
+# The first year of the five-tier scale: a round not in the table that starts then or later grades on five tiers.
+_FIVE_TIER_FROM = 2021
+
+
 def scale_for(round_: str) -> Scale:
-    """The grade scale of a round (four-tier for a round not in the table)."""
+    """The grade scale of a round: the table's, else five-tier for an unknown round from 2021 on ("2027-29"),
+    else four-tier."""
     known = _BY_NAME.get(round_)
-    return known.scale if known is not None else "four-tier"
+    if known is not None:
+        return known.scale
+    start = regex.match(r"(\d{4})", round_)
+    return "five-tier" if start and int(start.group(1)) >= _FIVE_TIER_FROM else "four-tier"
+
+
+def vocabulary_known(round_: str) -> bool:
+    """Whether ``rounds.vocab`` has the round's area titles (False for 2025–27 and for any round not in the table)."""
+    known = _BY_NAME.get(round_)
+    return known is not None and known.vocabulary
+
+
+def is_later_round(name: str) -> bool:
+    """A round after every PEEL round of the table, spelled "YYYY-YY" ("2027-29"): accepted as ``--round``."""
+    m = regex.fullmatch(r"(20\d\d)-\d\d", name)
+    last = max(int(r.name[:4]) for r in ROUND_TABLE if r.peel)
+    return m is not None and int(m.group(1)) > last
+
+
+def round_named(first_year: int, last_year: int | None) -> str:
+    """The round a printed name stands for: "PEEL 2025–27", "PEEL 2025/26" and framework "2025–2027" are 2025-27;
+    "2021/22" is 2021/22; "2018/19" is 2018/19; an unknown later round keeps its printed years ("2027–29" →
+    2027-29, "2027" → 2027). The round of a table entry whose first year it is, else the years as printed."""
+    for r in ROUND_TABLE:
+        if r.peel and r.name[:4] == str(first_year):
+            return r.name
+    if last_year is None:
+        return str(first_year)
+    return f"{first_year}-{last_year % 100:02d}"
 
 
 def rounds_between(first: str, last: str) -> frozenset[str]:
