@@ -95,6 +95,10 @@ class Document:
     # What the source looks like when it is not a report (an HTML error or sign-in page): said in the
     # "not a PEEL report" error, so the user learns the server sent a 404 page rather than a report.
     page_kind: str | None = None
+    # The page's own title and address when the source gives them (HTML ``<title>``, canonical link): not part
+    # of ``text``, read only where the body does not name the force (``rounds.force``).
+    title: str | None = None
+    url: str | None = None
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]
@@ -235,6 +239,8 @@ class DocumentBuilder:
         notes: Sequence[str] = (),
         warnings: Sequence[tuple[str, str]] = (),
         page_kind: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
     ) -> Document:
         return Document(
             source=self.source,
@@ -247,4 +253,6 @@ class DocumentBuilder:
             notes=tuple(notes),
             layout_warnings=tuple(warnings),
             page_kind=page_kind,
+            title=title,
+            url=url,
         )

@@ -94,6 +94,9 @@ class ReportInfo(Model):
     source: Source
     round_decision: RoundDecision
     force_evidence: Evidence | None = None
+    # Where the force's name was read: the body ("text", with ``force_evidence``), else the page title, its URL or
+    # the file name (no evidence in the text then).
+    force_source: Literal["text", "title", "url", "file name"] = "text"
 
 
 class Paragraph(Model):

@@ -21,11 +21,11 @@ from peelextract.extract.rates import extract_rates
 from peelextract.extract.ungraded import extract_graded_area_count, extract_ungraded
 from peelextract.ingest import SourceBytes, read_path
 from peelextract.ingest.formats import input_format
-from peelextract.models import Report, ReportInfo, Warning
+from peelextract.models import Evidence, Report, ReportInfo, Warning
 from peelextract.nlp import document_to_sentences
 from peelextract.pages import PdfPages
 from peelextract.rounds import detect_round
-from peelextract.rounds.force import detect_force
+from peelextract.rounds.force import detect_force, force_outside_text
 from peelextract.rounds.vocab import slug
 from peelextract.sections import SectionIndex, document_to_sections
 from peelextract.settings import EXTRACTOR_VERSION, Limits
@@ -57,7 +57,9 @@ def document_to_report(doc: Document, *, round_override: str | None = None) -> R
 def extract_report(doc: Document, *, round_override: str | None = None) -> Report:
     """Every rule over one document, before validation (the benchmark times the two apart)."""
     decision = detect_round(doc.text, doc.source.name, round_override)
-    force = detect_force(doc)
+    found = detect_force(doc)
+    outside = force_outside_text(doc) if found is None else None
+    force: tuple[str, Evidence | None] | None = found or ((outside[0], None) if outside else None)
     if decision is None or force is None:
         raise NotAReportError(doc.source.name, not_a_report_reason(doc, force is None, decision is None))
     sections = document_to_sections(doc)
@@ -84,6 +86,7 @@ def extract_report(doc: Document, *, round_override: str | None = None) -> Repor
             source=doc.source,
             round_decision=decision,
             force_evidence=force[1],
+            force_source=outside[1] if outside else "text",
         ),
         sections=sections,
         grades=grades,
@@ -103,7 +106,7 @@ def not_a_report_reason(doc: Document, no_force: bool, no_round: bool) -> str:
     missing = " and ".join(what for what, absent in (("no force", no_force), ("no round", no_round)) if absent)
     reason = (
         f"not a PEEL report: found {missing} (looked for one of the 43 forces or 'An inspection of <X> "
-        "Police', and for round clues such as 'PEEL 2021/22', framework wording and area names)"
+        "Police', a title line, the page title, URL and file name, and for round clues such as 'PEEL 2021/22', framework wording and area names)"
     )
     if doc.page_kind:
         reason += f"; the page is {doc.page_kind}"

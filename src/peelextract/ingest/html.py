@@ -88,6 +88,7 @@ class _ArticleParser(HTMLParser):
         self.h1: list[str] | None = None  # the first h1's text while it is open, then kept
         self.h1_open = False
         self.password_field = False
+        self.url: str | None = None  # <link rel="canonical"> or <meta property="og:url">
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -122,6 +123,10 @@ class _ArticleParser(HTMLParser):
             self.h1, self.h1_open = [], True
         elif tag == "input" and (dict(attrs).get("type") or "").lower() == "password":
             self.password_field = True
+        elif tag in ("link", "meta") and self.url is None:
+            a = dict(attrs)
+            if (a.get("rel") or "").lower() == "canonical" or (a.get("property") or "").lower() == "og:url":
+                self.url = a.get("href") or a.get("content")
 
     def page_kind(self) -> str | None:
         """ "an HTTP error page (…)" or "a sign-in page (…)" when the page is one, else None."""
@@ -211,4 +216,5 @@ def html_to_document(src: SourceBytes) -> Document:
     while parser.stack:
         parser._flush(parser.stack.pop())
     warnings = [("decoded_fallback", f"{src.name}: {warning}")] if warning else []
-    return builder.build(warnings=warnings, page_kind=parser.page_kind())
+    title = " ".join(html.unescape("".join(parser.title)).split()) or None
+    return builder.build(warnings=warnings, page_kind=parser.page_kind(), title=title, url=parser.url)

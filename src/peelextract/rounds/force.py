@@ -4,12 +4,17 @@ Targets the title and opening ("An inspection of Cleveland Police", "how good Cl
 areas of policing"): the known force named most often in the first 30,000 characters wins (the title
 names it, and so does nearly every judgment sentence); a force outside the list of 43 (a new or
 renamed force, or a synthetic fixture) is taken from "An inspection of <X Police|Constabulary>".
-Expected: one force per report; None when neither shape is found (then the document is not a report).
+When the body names no force in full, a title line of the page's own ("Cheshire PEEL 2015", "Dyfed-Powys
+2017": the force's short name before a year) is read, then the page title (HTML ``<title>``), its address
+(canonical URL) and the file name ("cheshire-constabulary-peel-2015.html", "thames-valley_2016.txt"), which name
+the force by its short name or slug. ``force_source`` says which one named it.
+Expected: one force per report; None when none of these names one (then the document is not a report).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 import regex
 
@@ -76,9 +81,52 @@ _INTRO = regex.compile(
 )
 
 
+def _short(force: str) -> str:
+    return regex.sub(r"\s+(?:Police Service|Police|Constabulary)$", "", force)
+
+
+# Short names, longest first so "West Yorkshire" is tried before "Yorkshire"-like prefixes; Hampshire's two names
+# share one short name, the later one is the one in use.
+_SHORT_NAMES: tuple[tuple[str, str], ...] = tuple(
+    sorted({_short(f): f for f in FORCES if f != "Hampshire Constabulary"}.items(), key=lambda kv: -len(kv[0]))
+)
+_SHORT_ALT = "|".join(regex.escape(s) for s, _ in _SHORT_NAMES)
+# "Cheshire PEEL 2015", "Dyfed-Powys 2017", "Thames Valley Police PEEL 2016/17" as a line of its own.
+_TITLE_LINE = regex.compile(
+    rf"^(?P<force>{_SHORT_ALT})(?: Police| Constabulary)?(?::| -| –)? (?:PEEL )?(?:20\d\d)(?:[/–-]\d\d)?\b",
+    regex.MULTILINE,
+)
+_SLUGS: tuple[tuple[str, str], ...] = tuple(
+    (regex.sub(r"[^a-z0-9]+", "-", s.lower()), f) for s, f in _SHORT_NAMES
+)
+ForceSource = Literal["text", "title", "url", "file name"]
+
+
+def _named_by(where: str | None) -> str | None:
+    """The force a page title, address or file name names by its short name or slug, else None."""
+    if not where:
+        return None
+    low = regex.sub(r"[^a-z0-9]+", "-", where.lower())
+    for slug, force in _SLUGS:
+        if regex.search(rf"(?:^|-){regex.escape(slug)}(?:-|$)", low):
+            return force
+    return None
+
+
+def force_outside_text(doc: Document) -> tuple[str, ForceSource] | None:
+    """The force named by the page title, then the URL, then the file name, when the body names none."""
+    for where, source in ((doc.title, "title"), (doc.url, "url"), (doc.source.name, "file name")):
+        force = _named_by(where)
+        if force is not None:
+            return force, source  # type: ignore[return-value]
+    return None
+
+
 def detect_force(doc: Document) -> tuple[str, Evidence] | None:
     """The title's force ("An inspection of <Force>") when the opening names one, else the known force
-    named most often (chart labels name all 43 forces, so counts alone can mislead)."""
+    named most often (chart labels name all 43 forces, so counts alone can mislead), else a title line that
+    names it by its short name ("Cheshire PEEL 2015"). ``force_outside_text`` covers the page title, URL and
+    file name."""
     intro = _INTRO.search(doc.text[:5000])
     if intro:
         return intro.group("force"), doc.evidence(intro.start("force"), intro.end("force"))
@@ -90,4 +138,9 @@ def detect_force(doc: Document) -> tuple[str, Evidence] | None:
         force = max(sorted(counts), key=lambda f: (len(counts[f]), -counts[f][0]))
         start = counts[force][0]
         return force, doc.evidence(start, start + len(force))
+    line = _TITLE_LINE.search(doc.text[:3000])
+    if line:
+        short = line.group("force")
+        force = next(f for s, f in _SHORT_NAMES if s == short)
+        return force, doc.evidence(line.start("force"), line.end("force"))
     return None
