@@ -126,8 +126,35 @@ class Section(Model):
     findings: list[Finding]
 
 
+MentionSource = Literal["sentence", "list", "table", "badge"]
+EarlierKind = Literal["previous", "carried_over"]
+
+
+class Mention(Model):
+    """One statement of a grade: a judgment sentence, a list item or text alternative ("Investigating crime:
+    good"), a summary-table row or a badge (bare grade line). Every statement of one grade is a witness of it."""
+
+    source: MentionSource
+    evidence: Evidence
+
+
+class EarlierJudgment(Model):
+    """An earlier judgment told in passing, with its year: ``previous`` when this inspection replaced it ("two
+    years ago, when we judged the force to require improvement"), ``carried_over`` when it still stands ("we did
+    not inspect it again and have carried forward our 2017 judgment"; that one is also a ``Grade`` with its
+    ``carried_over_year``). Never this round's grade."""
+
+    area: str
+    area_title: str
+    grade: GradeName
+    kind: EarlierKind
+    year: int | None
+    evidence: Evidence
+
+
 class Grade(Model):
-    """A graded judgment of one area. ``evidence`` is the judgment sentence when there is one, else the badge."""
+    """A graded judgment of one area. ``evidence`` is the judgment sentence when there is one, else the badge.
+    ``mentions`` are all the statements of this grade in the report, in document order."""
 
     area: str
     area_title: str
@@ -140,6 +167,7 @@ class Grade(Model):
     table: Evidence | None = None
     carried_over_year: int | None = None
     changed_from: GradeName | None = None
+    mentions: list[Mention] = Field(default_factory=list)
 
 
 class UngradedArea(Model):
@@ -228,6 +256,7 @@ class Report(Model):
     report: ReportInfo
     sections: list[Section]
     grades: list[Grade]
+    earlier_judgments: list[EarlierJudgment] = Field(default_factory=list)
     ungraded_areas: list[UngradedArea]
     graded_area_count: GradedAreaCount | None
     case_counts: list[CaseCount]

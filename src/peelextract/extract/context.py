@@ -67,6 +67,8 @@ class Context:
     round: RoundDecision
     force: str
     warnings: list[Warning] = field(default_factory=list)
+    # The areas the report's own structure names, when the round's vocabulary is unknown (``report_areas``).
+    report_areas: tuple[Area, ...] = ()
 
     def __post_init__(self) -> None:
         self._sentence_starts = [s for s, _ in self.sentences]
@@ -93,6 +95,10 @@ class Context:
     def area_at(self, offset: int) -> str | None:
         s = self.sections.at(offset)
         return s.area if s else None
+
+    def area_by_key(self, key: str) -> Area | None:
+        """A vocabulary area, or one the report's structure named."""
+        return AREAS_BY_KEY.get(key) or next((a for a in self.report_areas if a.key == key), None)
 
     def in_back_matter(self, offset: int) -> bool:
         return self.sections.is_back_matter(offset)

@@ -10,6 +10,14 @@ at keeping people safe and reducing crime is good.", "the efficiency with which 
 "overall judgment of inadequate" names crime data integrity. Expected: one area per judgment, two for two
 coordinated activities, none (the caller warns) when the phrase names no area.
 
+Beyond the prefixes of ``rounds.vocab``, an activity is matched by similarity (``rounds.similarity``: "planning for
+the demand it will face in the future" is planning for the future); an activity used as the subject ("<Force>'s
+<activity> is good") must start with a word of the area it names ("the force's accuracy in recording crime is good"
+grades nothing). "this area" / "this question" points at the enclosing section or question; "all three pillars"
+names the three pillars; "A, and at B" / "A, and in how it B" names one area each. In a round whose vocabulary is
+unknown (``RoundDecision.inferred``), the areas the report's own structure names (``Context.report_areas``) are
+tried first.
+
 Carried-over judgments keep their year: "In 2017, we judged …", "last year, when the force was judged as …"
 (round year − 1); a CDI overall judgment takes the year of "In November 2017, HMICFRS conducted a crime data
 integrity inspection" in its block or the three above. A judgment dated in the inspection's own year is the
@@ -22,6 +30,14 @@ import regex
 
 from peelextract.extract.context import Context, context_area
 from peelextract.extract.judgments import Judgment
+from peelextract.rounds.similarity import (
+    LABELS,
+    area_by_similarity,
+    best_area,
+    content_stems,
+    head_stem,
+    structure_candidates,
+)
 from peelextract.rounds.vocab import AREAS_BY_KEY, GENERIC_PILLAR_PHRASE, Area, area_for_phrase, in_round
 
 _PILLARS = (("effective", "effectiveness"), ("efficien", "efficiency"), ("legitima", "legitimacy"))
@@ -32,6 +48,11 @@ _INSPECTED_IN = regex.compile(
 )
 _STRIP = regex.compile(r"^(?:how it|the way it|how well it|its|the|how)\s+", regex.IGNORECASE)
 _COORDINATED = regex.compile(r"^(?P<a>\w+ing) and (?P<b>\w+ing)\b(?P<rest>.*)$", regex.IGNORECASE)
+# "good at A, and at B"  "good at A and in how it B": one activity each side.
+_AND_AT = regex.compile(r",? and (?:also )?(?:at|in) ", regex.IGNORECASE)
+_POINTER = regex.compile(r"^(?:this|that|the) (?:area|question|pillar|part of (?:the )?(?:inspection|pillar))\b", regex.I)
+_ALL_PILLARS = regex.compile(r"^(?:all|each of (?:the|its)) (?:three|3) (?:PEEL )?pillars\b", regex.IGNORECASE)
+_EARLIER_FAMILIES = ("carried", "carried-bare", "we", "we-object")
 
 
 def round_year(ctx: Context) -> int | None:
@@ -57,7 +78,19 @@ def _phrase_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
         area = context_area(ctx, offset, None)
         pillar = area if area is not None and area.key in _PILLAR_KEYS else AREAS_BY_KEY["effectiveness"]
         return [a for a in (in_round(pillar, round_),) if a is not None]
+    if ctx.round.inferred and ctx.report_areas:
+        own = best_area(stripped, structure_candidates(ctx.report_areas))
+        if own is not None:
+            return [own]
     area = area_for_phrase(phrase, round_) or area_for_phrase(stripped, round_)
+    if area is not None:
+        return [area]
+    parts = [p for p in _AND_AT.split(stripped) if p.strip()]
+    if len(parts) > 1:
+        found = [_phrase_areas(ctx, p, offset) for p in parts]
+        if all(len(f) == 1 for f in found) and len({f[0].key for f in found}) == len(found):
+            return [f[0] for f in found]
+    area = area_by_similarity(stripped, round_)
     if area is not None:
         return [area]
     m = _COORDINATED.match(stripped)
@@ -84,8 +117,18 @@ def areas_for(ctx: Context, j: Judgment, offset: int, previous: Area | None) -> 
     if not j.phrase:
         area = previous or context_area(ctx, offset, None)
         return [area] if area else []
+    if _POINTER.match(low):
+        area = _section_area(ctx, offset)
+        return [area] if area else []
+    if _ALL_PILLARS.match(low):
+        pillars = [in_round(AREAS_BY_KEY[k], ctx.round.round) for _, k in _PILLARS]
+        return [a for a in pillars if a is not None]
+    if j.family == "possessive":
+        return _head_areas(ctx, j.phrase, offset)
     # "… has been assessed as outstanding in respect of the efficiency with which …"; the 2018/19 body
-    # sentence "<Force> requires improvement in the efficiency with which it keeps people safe …"
+    # sentence "<Force> requires improvement in the efficiency with which it keeps people safe …"; "in respect of
+    # its legitimacy in keeping people safe …"
+    low = regex.sub(r"^(?:respect of )?its ", "", low)
     if low.startswith(
         (
             "respect of",
@@ -103,6 +146,27 @@ def areas_for(ctx: Context, j: Judgment, offset: int, previous: Area | None) -> 
     return _phrase_areas(ctx, j.phrase, offset)
 
 
+def _section_area(ctx: Context, offset: int) -> Area | None:
+    """The area "this area" points at: the enclosing area section, else the question or heading above."""
+    key = ctx.area_at(offset)
+    if key is not None:
+        return ctx.area_by_key(key)
+    return context_area(ctx, offset, None)
+
+
+def _head_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
+    """The areas of an activity used as the subject, when it starts with a word of what it names ("its
+    investigation of crime", "the force's approach to preventing crime"); none for "accuracy in recording crime"."""
+    areas = _phrase_areas(ctx, phrase, offset)
+    head = head_stem(_STRIP.sub("", phrase.strip()))
+    if head is None:
+        return areas
+    keys = {a.key for a in areas}
+    texts = [" ".join((a.title, *a.titles, *a.phrases)) for a in areas]
+    texts.extend(label for key, label, _ in LABELS if key in keys)
+    return areas if any(head in content_stems(t) for t in texts) else []
+
+
 def _inspection_year(ctx: Context, offset: int) -> int | None:
     """ "In November 2017, HMICFRS conducted a crime data integrity inspection" in this or the 3 blocks above."""
     i = ctx.block_index(offset)
@@ -117,7 +181,7 @@ def year_of(ctx: Context, j: Judgment, offset: int) -> int | None:
     """Carried-over year of a judgment, or None when it is the inspection's own (current) judgment."""
     own = round_year(ctx)
     year: int | None = None
-    if j.family in ("carried", "carried-bare"):
+    if j.family in _EARLIER_FAMILIES:
         year = j.year if j.year is not None else (own - 1 if j.last_year and own else None)
     elif j.family == "overall":
         year = _inspection_year(ctx, offset)

@@ -1,4 +1,20 @@
-"""Judgment sentence families: find "<subject> <grade> at <activity>" shapes in one sentence.
+"""Judgment sentences: a small grammar of "<subject> <predicate> <grade> <activity>" and its word orders.
+
+The grammar's parts, each defined once below:
+- subject (``subject_pattern``): the force's full and short names, "the force/constabulary/service", "this
+  force", "it"; possessives ("<Force>'s", "the force's", "its") open an activity used as the subject;
+- predicate (``_BE``): is, was, remains, continues to be, has been, is still/now/also, optionally followed by
+  judged/assessed/graded/found/considered (to be | as); "requires improvement" is a verb phrase of its own
+  (``_RI``), also "to require improvement" / "requiring improvement" after judged/found/as;
+- grade (``_GRADE``): a grade word, optionally in quotes ("graded as 'good'");
+- activity (``_phrase``): what follows at/in/for/with/in respect of, up to the next clause that starts another
+  judgment; "this area" points at the enclosing section; "all three pillars" is three activities; coordinated
+  activities ("at A, and at B") are split by the caller (``extract.judgment_areas``).
+Word orders: subject-predicate-grade-activity ("at"), activity-as-subject ("possessive"), the inspectorate as
+speaker ("we have graded <Force> as good at …", "HMIC has assessed that <Force> is good in respect of …",
+"we consider the force's planning … to be outstanding"), an elided subject after "but"/"and" ("… but requires
+improvement at …", "… and good at …"), and the older pillar shapes ("The extent to which …", "the efficiency with
+which …").
 
 Each family is one pattern and states the sentences it targets and how many judgments one sentence gives.
 A sentence may hold several judgments (2017 efficiency sub-judgments joined by ";", 2014 "it requires
@@ -28,12 +44,31 @@ log = logging.getLogger(__name__)
 # "requires improvement" is the one grade spelled as a verb phrase: the inflections the families match (the other
 # grades are adjectives, ``ADJECTIVE_GRADES``: "is good at").
 _RI = r"requires? improvement|required improvement|continues to require improvement|requiring improvement"
+_ALL_PILLARS = r"(?:all|each of (?:the|its)) (?:three|3) (?:PEEL )?pillars"
 # "was outstanding in one area, good in two areas": a press-style count, not an activity.
 _NOT_A_COUNT = (
+    rf"(?!{_ALL_PILLARS})"
     r"(?!(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+|all|most|some|no|any) "
     r"(?:of (?:the|its|these) )?(?:\w+ )?(?:areas?|questions?|pillars?)\b)"
 )
 _YEAR_IN_SENTENCE = regex.compile(r"\bin (?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE)
+# An earlier inspection named in the sentence: "In 2017, we found …", "In our 2024 inspection, we …".
+_EARLIER_YEAR = regex.compile(
+    r"\b(?:in|since|from) (?:our |the |its )?(?:[a-z]+ )?(?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE
+)
+# The predicate before an adjective grade: "is", "remains", "continues to be", "has been graded as", "is still".
+_BE = (
+    r"(?:is|was|remains|remained|has remained|continues to be|has been|will be)"
+    r"(?: (?:now|also|still|again|therefore|overall))?"
+    r"(?: (?:judged|assessed|graded|found|considered|rated)(?: to be| as(?: being)?)?)?"
+)
+# The inspectorate speaking in the present round: "we have graded", "we found", "we consider", "HMIC has assessed
+# that". Plain "we judged" is left to the "carried" family (the report tells an earlier judgment that way).
+_WE = (
+    r"(?:we|HMIC(?:FRS)?|HM Inspectorate[\w ]{0,40}?) (?:have |has )?(?:graded|grade|found|find|consider(?:ed)?|"
+    r"judge|assess(?:ed)?|rated?|have judged)(?: that)?"
+)
+_RI_INF = r"to require improvement|requiring improvement"
 
 
 def display_grade(word: str) -> GradeName | None:
@@ -60,7 +95,7 @@ def subject_pattern(force: str) -> str:
     """The ways a report names the force it is about: full name, short name, "the force", "it"."""
     short = regex.sub(r"\s+(?:Police Service|Police|Constabulary)$", "", force)
     names = sorted({regex.escape(force), regex.escape(short) + r"(?: Police| Constabulary)?"}, key=len, reverse=True)
-    return rf"(?:{'|'.join(names)}|the force|the constabulary|this force|it)"
+    return rf"(?:{'|'.join(names)}|the force|the constabulary|the service|this force|it)"
 
 
 def _phrase(subj: str) -> str:
@@ -68,15 +103,18 @@ def _phrase(subj: str) -> str:
     return (
         rf"(?P<phrase>[^.;:]{{3,160}}?)(?=\s*(?:[.;:]|$|,? and (?:{subj}) (?:is|was|requires?)\b|"
         rf",? (?:but|and) (?:is|was|requires?)\b|,? (?:but|although|while|whereas|however)\b|"
+        rf",? and ['\"]?(?:{ADJECTIVE_GRADES})['\"]? (?:at|in)\b|"
         rf", and (?:it|the force|the constabulary) is one of\b))"
     )
 
 
 def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
     subj = subject_pattern(force)
-    grade = rf"(?P<grade>{ADJECTIVE_GRADES})"
-    ri = rf"(?P<ri>{_RI})"
+    grade = rf"['\"]?(?P<grade>{ADJECTIVE_GRADES})['\"]?"
+    ri = rf"['\"]?(?P<ri>{_RI})['\"]?"
+    ri_inf = rf"['\"]?(?P<ri2>{_RI_INF})['\"]?"
     phrase = _phrase(subj)
+    poss = rf"(?:the force's|the constabulary's|the service's|its|{subj}'s)"
     flags = regex.IGNORECASE
     return [
         # "The extent to which Cheshire Constabulary is effective at keeping people safe and reducing crime is good."
@@ -100,15 +138,11 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
                 flags,
             ),
         ),
-        # "Dyfed-Powys Police has been assessed as outstanding in respect of the efficiency with which …"
-        # "has been assessed as requires improvement in respect of …", "is judged to be good in …",
-        # "is judged to require improvement in …", "it is assessed to require improvement for its use of resources"
-        # One per clause.
+        # "In each of the three PEEL pillars, we have graded <Force> as requires improvement." Three judgments.
         (
-            "assessed",
+            "pillars-first",
             regex.compile(
-                rf"\b(?:{subj}) (?:has been|is|was|have been) (?:assessed|judged) (?:as |to be )?(?:{grade}|{ri}|"
-                rf"(?P<ri2>to require improvement))\s+(?:in respect of|in|at|for|with)\s+{phrase}",
+                rf"\bin (?P<phrase>{_ALL_PILLARS}),? {_WE} (?:{subj}) (?:to be |as (?:being )?)?(?:{grade}|{ri}|{ri_inf})",
                 flags,
             ),
         ),
@@ -117,34 +151,67 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
             "which-is",
             regex.compile(
                 rf"\bits (?P<phrase>understanding of demand|use of resources|planning for the future)[^.;,]{{0,40}}, "
-                rf"which is (?:now |also |still )?{grade}\b",
-                flags,
-            ),
-        ),
-        # "The force's understanding of demand is judged to be good;" "its planning for the future is also good;"
-        # "but its use of resources to manage demand still requires improvement." "The constabulary's approach to
-        # preventing crime remains good." One per clause (three in the 2017 efficiency sentences).
-        (
-            "possessive",
-            regex.compile(
-                rf"\b(?:the force's|the constabulary's|its|{subj}'s) (?:approach to )?(?P<phrase>[a-z][a-z -]{{2,80}}?)"
-                rf" (?:is|remains|has been)(?: also| now| still)? (?:judged |assessed )?(?:to be |as )?"
-                rf"(?:{grade}|(?P<ri2>to require improvement))\b(?! (?:at|in|for)\b)"
-                rf"|\b(?:the force's|the constabulary's|its|{subj}'s) (?:approach to )?"
-                rf"(?P<phrase>[a-z][a-z -]{{2,80}}?)"
-                rf" (?:still |continues to )?(?P<ri>requires improvement)\b",
+                rf"which is (?:now |also |still )?{grade}",
                 flags,
             ),
         ),
         # "In 2017, we judged the constabulary to be good at treating the public fairly."
         # "In 2017 we judged the force as good at investigating crime."  "… when we judged the constabulary to be
-        # good in respect of effectiveness." One per sentence; year from the sentence, "last year" = round - 1.
+        # good in respect of effectiveness."  "In our 2024 inspection, we judged the force to require improvement at
+        # …" One per sentence; year from the sentence, "last year" = round - 1.
         (
             "carried",
             regex.compile(
                 rf"\b(?:in (?P<year>(?:19|20)\d\d),? |(?P<lastyear>last year),? )?(?:when )?we judged (?:{subj}) "
-                rf"(?:to be |as (?:being )?)(?:{grade}|(?P<ri2>requiring improvement))\s+(?:in respect of|at|in|for)\s+"
+                rf"(?:to be |as (?:being )?)?(?:{grade}|{ri_inf})\s+(?:in respect of|at|in|for)\s+"
                 rf"{phrase}",
+                flags,
+            ),
+        ),
+        # The inspectorate as speaker: "We have graded Kent Police as 'good' at investigating crime."  "We found the
+        # force to be inadequate in this area."  "HMIC has assessed that <Force> is good in respect of the efficiency
+        # …"  "We have judged <Force> to be outstanding in all three pillars."  "In 2017, we found <Force> to be good
+        # at …" (an earlier judgment: the year says so). One per clause.
+        (
+            "we",
+            regex.compile(
+                rf"\b{_WE} (?:{subj}) (?:to be |as (?:being )?|is |remains |)?(?:{grade}|{ri}|{ri_inf})"
+                rf"\s+(?:in respect of|at|in|for|with)\s+{phrase}",
+                flags,
+            ),
+        ),
+        # "We consider the force's planning for the future to be outstanding."  "Overall, we judge the crime data
+        # integrity of <Force> to be good." One per sentence.
+        (
+            "we-object",
+            regex.compile(
+                rf"\b{_WE} (?:{poss} (?P<phrase>[a-z][a-z -]{{2,80}}?)|(?:the )?(?P<phrase>[a-z][a-z -]{{2,60}}?) "
+                rf"of (?:{subj})) (?:to be|as(?: being)?) (?:{grade}|{ri}|{ri_inf})",
+                flags,
+            ),
+        ),
+        # "<Force> has been assessed as outstanding in respect of the efficiency with which …", "is judged to be good
+        # in …", "is judged to require improvement in …", "has been graded as "outstanding" for the way it plans …"
+        # One per clause.
+        (
+            "assessed",
+            regex.compile(
+                rf"\b(?:{subj}) (?:has been|is|was|have been) (?:assessed|judged|graded) (?:as |to be )?(?:{grade}|{ri}|"
+                rf"['\"]?(?P<ri2>to require improvement)['\"]?)\s+(?:in respect of|in|at|for|with)\s+{phrase}",
+                flags,
+            ),
+        ),
+        # The activity as subject: "The force's understanding of demand is judged to be good;" "its planning for the
+        # future is also good;" "but its use of resources to manage demand still requires improvement." "<Force>'s
+        # planning for future demand is good."  "The constabulary's response to the public has been graded as
+        # 'requires improvement'." One per clause (three in the 2017 efficiency sentences).
+        (
+            "possessive",
+            regex.compile(
+                rf"\b{poss} (?:approach to )?(?P<phrase>[a-z][a-z -]{{2,80}}?)"
+                rf" {_BE} (?:to be |as )?(?:{grade}|{ri}|{ri_inf})(?! (?:at|in|for)\b)"
+                rf"|\b{poss} (?:approach to )?(?P<phrase>[a-z][a-z -]{{2,80}}?)"
+                rf" (?:still |continues to )?(?P<ri>requires improvement)\b",
                 flags,
             ),
         ),
@@ -156,7 +223,7 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
             regex.compile(
                 rf"\b(?:(?P<lastyear>last year)(?:'s (?:inspection|assessment))?|in (?P<year>(?:19|20)\d\d)),? "
                 rf"(?:when )?(?:{subj}) (?:was|were) (?:also )?(?:judged|assessed|graded) (?:as |to be )?"
-                rf"(?:{grade}|(?P<ri2>requiring improvement|to require improvement))(?P<phrase>)\s*(?:\.|$)",
+                rf"(?:{grade}|{ri_inf})(?P<phrase>)\s*(?:\.|$)",
                 flags,
             ),
         ),
@@ -166,7 +233,7 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
             "overall",
             regex.compile(
                 rf"\b(?:gave (?:{subj})|(?:{subj}) (?:was|has been) given) an overall (?:graded )?judgment of "
-                rf"(?:{grade}|{ri})(?P<phrase>)\b",
+                rf"(?:{grade}|{ri})(?P<phrase>)",
                 flags,
             ),
         ),
@@ -184,13 +251,24 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
         # "Cleveland Police requires improvement at investigating crime."  "<Force> is adequate at …"
         # "Northshire Police requires improvement in how it protects vulnerable people."  "However, it requires
         # improvement in A, and it requires improvement in B." (two)  "The force is good at preventing and
-        # investigating crime." (one here; the caller splits the two activities). One per clause.
+        # investigating crime." (one here; the caller splits the two activities)  "The force remains adequate in this
+        # area."  "<Force> is good in all three pillars." One per clause.
         (
             "at",
             regex.compile(
-                rf"\b(?:{subj}) (?:(?:is|was|remains|continues to be|has been|is now|is also) {grade}|{ri})"
-                rf"\s+(?:at|in)\s+"
+                rf"\b(?:{subj}) (?:{_BE} (?:{grade}|{ri_inf})|{ri})"
+                rf"\s+(?:at|in|for|with)\s+"
                 rf"{_NOT_A_COUNT}{phrase}",
+                flags,
+            ),
+        ),
+        # The subject elided after a judgment: "<Force> is good at A but requires improvement at B."  "<Force> is
+        # adequate at A and good at B." Kept only after another judgment in the sentence. One per clause.
+        (
+            "elided",
+            regex.compile(
+                rf",? (?:but|and|while|whereas|although) (?:(?:is|remains)(?: also| still)? )?(?:{grade}|{ri})"
+                rf"\s+(?:at|in)\s+{_NOT_A_COUNT}{phrase}",
                 flags,
             ),
         ),
@@ -217,12 +295,17 @@ def find_judgments(sentence: str, force: str) -> list[Judgment]:
             grade = display_grade(word)
             if grade is None or _overlaps(found, m.start(), m.end()):
                 continue
+            if name == "elided" and not any(j.end <= m.start() + 1 for j in found):
+                continue
             year = groups.get("year")
             last_year = bool(groups.get("lastyear"))
             if name == "carried" and year is None and not last_year:
                 ym = _YEAR_IN_SENTENCE.search(sentence)
                 year = ym.group("year") if ym else None
                 last_year = year is None
+            elif name in ("we", "we-object"):
+                ym = _EARLIER_YEAR.search(sentence[: m.start() + 1])
+                year = ym.group("year") if ym else None
             phrase = (groups.get("phrase") or "").strip(" ,")
             found.append(
                 Judgment(
