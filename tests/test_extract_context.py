@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from peelextract.document import Document
 from peelextract.extract.context import Context, context_area, restates
-from peelextract.extract.grades import GradeKey, extract_grades
+from peelextract.extract.grades import GradeKey, extract_grade_facts, extract_grades
 from peelextract.extract.judgment_areas import areas_for, round_year, year_of
 from peelextract.extract.judgments import Judgment, find_judgments
 from peelextract.extract.ungraded import extract_graded_area_count, extract_ungraded
@@ -131,12 +131,14 @@ def test_grades_are_keyed_by_area_grade_and_year() -> None:
         "Dorset Police is good at investigating crime.\n"
         "It requires improvement at investigating crime.\n"
     )
-    keys = {GradeKey(g.area, g.grade, g.carried_over_year) for g in extract_grades(ctx)}
+    grades, earlier = extract_grade_facts(ctx)
+    keys = {GradeKey(g.area, g.grade, g.carried_over_year) for g in grades}
     assert keys == {
-        GradeKey("investigating-crime", "Good", 2016),
         GradeKey("investigating-crime", "Good", None),
         GradeKey("investigating-crime", "Requires improvement", None),
     }
+    # 2016's judgment of an area this inspection graded again is history, told with its year.
+    assert [(e.area, e.grade, e.kind, e.year) for e in earlier] == [("investigating-crime", "Good", "previous", 2016)]
 
 
 def test_graded_count_is_checked_against_the_current_grades() -> None:

@@ -26,6 +26,10 @@ def grades_of(report: Report) -> set[tuple[str, str, int | None]]:
     return {(g.area, g.grade, g.carried_over_year) for g in report.grades}
 
 
+def earlier_of(report: Report) -> set[tuple[str, str, str, int | None]]:
+    return {(e.area, e.grade, e.kind, e.year) for e in report.earlier_judgments}
+
+
 def grade(report: Report, area: str) -> Grade:
     return next(g for g in report.grades if g.area == area)
 
@@ -262,7 +266,9 @@ def test_last_year_bare_judgment_takes_the_paragraph_area() -> None:
         "improvement.\n",
         "dorset_2017.txt",
     )
-    assert grades_of(report) == {("efficiency", "Good", None), ("efficiency", "Requires improvement", 2016)}
+    # Last year's judgment is history this inspection replaced (issue 11): told, never a grade.
+    assert grades_of(report) == {("efficiency", "Good", None)}
+    assert earlier_of(report) == {("efficiency", "Requires improvement", "previous", 2016)}
 
 
 def test_cdi_graded_lines_and_overall_judgment() -> None:
@@ -281,14 +287,16 @@ def test_cdi_graded_lines_and_overall_judgment() -> None:
     }
 
 
-def test_cdi_reinspection_reports_the_earlier_judgment_as_carried_over() -> None:
+def test_cdi_reinspection_reports_the_earlier_judgment_as_previous() -> None:
     report = report_of(
         "Dorset Police: Crime Data Integrity re-inspection 2019\n"
         "In November 2017, HMICFRS conducted a crime data integrity inspection of Dorset Police.\n"
         "As a result, we gave Dorset Police an overall judgment of inadequate.\n",
         "dorset_cdi-2019.txt",
     )
-    assert grades_of(report) == {("crime-data-integrity", "Inadequate", 2017)}
+    # A re-inspection gives a revised judgment: the 2017 one is history, not this report's grade.
+    assert grades_of(report) == set()
+    assert earlier_of(report) == {("crime-data-integrity", "Inadequate", "previous", 2017)}
 
 
 def test_grade_change_after_publication_is_reported() -> None:

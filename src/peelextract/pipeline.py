@@ -14,10 +14,11 @@ from peelextract.document import Document
 from peelextract.errors import NotAReportError
 from peelextract.extract.cases import extract_case_counts
 from peelextract.extract.context import Context
-from peelextract.extract.grades import extract_grades
+from peelextract.extract.grades import extract_grade_facts
 from peelextract.extract.improvements import extract_improvements
 from peelextract.extract.percentages import extract_ci_percentages, extract_percentages
 from peelextract.extract.rates import extract_rates
+from peelextract.extract.report_areas import document_to_report_areas
 from peelextract.extract.ungraded import extract_graded_area_count, extract_ungraded
 from peelextract.ingest import SourceBytes, read_path
 from peelextract.ingest.formats import input_format
@@ -62,12 +63,24 @@ def extract_report(doc: Document, *, round_override: str | None = None) -> Repor
     force: tuple[str, Evidence | None] | None = found or ((outside[0], None) if outside else None)
     if decision is None or force is None:
         raise NotAReportError(doc.source.name, not_a_report_reason(doc, force is None, decision is None))
-    sections = document_to_sections(doc)
+    own = document_to_report_areas(doc, decision, force[0])
+    sections = document_to_sections(doc, {a.title.lower(): a.key for a in own})
     ctx = Context(
-        doc=doc, sentences=document_to_sentences(doc), sections=SectionIndex(sections), round=decision, force=force[0]
+        doc=doc,
+        sentences=document_to_sentences(doc),
+        sections=SectionIndex(sections),
+        round=decision,
+        force=force[0],
+        report_areas=own,
     )
     ctx.warnings.extend(Warning(code=c, message=m, stage="layout") for c, m in doc.layout_warnings)
-    grades = extract_grades(ctx)
+    if decision.inferred:
+        titles = "; ".join(a.title for a in own) or "none found"
+        ctx.warn(
+            "round_vocabulary_unknown",
+            f"round {decision.round}: areas taken from the report's structure (round vocabulary unknown): {titles}",
+        )
+    grades, earlier = extract_grade_facts(ctx)
     cis = extract_ci_percentages(ctx)
     cases = extract_case_counts(ctx)
     if doc.page_kind and not (grades or cis or cases):
@@ -90,6 +103,7 @@ def extract_report(doc: Document, *, round_override: str | None = None) -> Repor
         ),
         sections=sections,
         grades=grades,
+        earlier_judgments=earlier,
         ungraded_areas=extract_ungraded(ctx, grades),
         graded_area_count=extract_graded_area_count(ctx, grades),
         case_counts=cases,
@@ -106,7 +120,8 @@ def not_a_report_reason(doc: Document, no_force: bool, no_round: bool) -> str:
     missing = " and ".join(what for what, absent in (("no force", no_force), ("no round", no_round)) if absent)
     reason = (
         f"not a PEEL report: found {missing} (looked for one of the 43 forces or 'An inspection of <X> "
-        "Police', a title line, the page title, URL and file name, and for round clues such as 'PEEL 2021/22', framework wording and area names)"
+        "Police', a title line, the page title, URL and file name, and for round clues such as 'PEEL 2021/22', "
+        "framework wording and area names)"
     )
     if doc.page_kind:
         reason += f"; the page is {doc.page_kind}"

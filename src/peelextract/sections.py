@@ -33,7 +33,7 @@ class _Top:
     block_index: int
 
 
-def _top_heading(doc: Document, block: Block, current: _Top | None) -> _Top | None:
+def _top_heading(doc: Document, block: Block, current: _Top | None, own: dict[str, str] | None = None) -> _Top | None:
     if block.kind != "heading":
         return None
     title = doc.block_text(block)
@@ -44,6 +44,9 @@ def _top_heading(doc: Document, block: Block, current: _Top | None) -> _Top | No
         return _Top(title, "back_matter", None, -1)
     if low in FRONT_TITLES:
         return _Top(title, "front_matter", None, -1)
+    own_key = (own or {}).get(low)
+    if own_key is not None:
+        return _Top(title, "area", own_key, -1)
     area = area_for_title(title)
     if area is None:
         return None
@@ -99,12 +102,13 @@ def _section(doc: Document, top: _Top, blocks: list[Block], used: set[str]) -> S
     )
 
 
-def document_to_sections(doc: Document) -> list[Section]:
-    """Split a document's blocks into top-level sections, in order, covering every block."""
+def document_to_sections(doc: Document, own_areas: dict[str, str] | None = None) -> list[Section]:
+    """Split a document's blocks into top-level sections, in order, covering every block. ``own_areas`` maps the
+    lower-cased titles of areas the report's structure names (a round whose vocabulary is unknown) to their keys."""
     groups: list[tuple[_Top, list[Block]]] = []
     current: _Top | None = None
     for block in doc.blocks:
-        top = _top_heading(doc, block, current)
+        top = _top_heading(doc, block, current, own_areas)
         if top is not None:
             current = top
             groups.append((top, [block]))

@@ -50,7 +50,9 @@ _STRIP = regex.compile(r"^(?:how it|the way it|how well it|its|the|how)\s+", reg
 _COORDINATED = regex.compile(r"^(?P<a>\w+ing) and (?P<b>\w+ing)\b(?P<rest>.*)$", regex.IGNORECASE)
 # "good at A, and at B"  "good at A and in how it B": one activity each side.
 _AND_AT = regex.compile(r",? and (?:also )?(?:at|in) ", regex.IGNORECASE)
-_POINTER = regex.compile(r"^(?:this|that|the) (?:area|question|pillar|part of (?:the )?(?:inspection|pillar))\b", regex.I)
+_POINTER = regex.compile(
+    r"^(?:this|that|the) (?:area|question|pillar|part of (?:the )?(?:inspection|pillar))\b", regex.I
+)
 _ALL_PILLARS = regex.compile(r"^(?:all|each of (?:the|its)) (?:three|3) (?:PEEL )?pillars\b", regex.IGNORECASE)
 _EARLIER_FAMILIES = ("carried", "carried-bare", "we", "we-object")
 
@@ -85,14 +87,11 @@ def _phrase_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
     area = area_for_phrase(phrase, round_) or area_for_phrase(stripped, round_)
     if area is not None:
         return [area]
-    parts = [p for p in _AND_AT.split(stripped) if p.strip()]
-    if len(parts) > 1:
-        found = [_phrase_areas(ctx, p, offset) for p in parts]
+    sides = [p for p in _AND_AT.split(stripped) if p.strip()]
+    if len(sides) > 1:
+        found = [_phrase_areas(ctx, p, offset) for p in sides]
         if all(len(f) == 1 for f in found) and len({f[0].key for f in found}) == len(found):
             return [f[0] for f in found]
-    area = area_by_similarity(stripped, round_)
-    if area is not None:
-        return [area]
     m = _COORDINATED.match(stripped)
     if m:
         crime = " crime" if "crime" in m.group("rest").lower() else m.group("rest")
@@ -102,6 +101,9 @@ def _phrase_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
         ]
         if all(parts) and len({p.key for p in parts if p}) == 2:
             return [p for p in parts if p is not None]
+    area = area_by_similarity(stripped, round_)
+    if area is not None:
+        return [area]
     area = context_area(ctx, offset, stripped)
     return [area] if area is not None else []
 

@@ -142,7 +142,8 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
         (
             "pillars-first",
             regex.compile(
-                rf"\bin (?P<phrase>{_ALL_PILLARS}),? {_WE} (?:{subj}) (?:to be |as (?:being )?)?(?:{grade}|{ri}|{ri_inf})",
+                rf"\bin (?P<phrase>{_ALL_PILLARS}),? {_WE} (?:{subj}) "
+                rf"(?:to be |as (?:being )?)?(?:{grade}|{ri}|{ri_inf})",
                 flags,
             ),
         ),
@@ -196,7 +197,8 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
         (
             "assessed",
             regex.compile(
-                rf"\b(?:{subj}) (?:has been|is|was|have been) (?:assessed|judged|graded) (?:as |to be )?(?:{grade}|{ri}|"
+                rf"\b(?:{subj}) (?:has been|is|was|have been) (?:assessed|judged|graded) (?:as |to be )?"
+                rf"(?:{grade}|{ri}|"
                 rf"['\"]?(?P<ri2>to require improvement)['\"]?)\s+(?:in respect of|in|at|for|with)\s+{phrase}",
                 flags,
             ),

@@ -17,7 +17,6 @@ import regex
 from peelextract.extract.context import Context
 from peelextract.extract.numbers import NUMBER, parse_int
 from peelextract.models import Grade, GradedAreaCount, UngradedArea
-from peelextract.rounds.vocab import AREAS_BY_KEY
 
 _UNGRADED = regex.compile(
     r"\b(?:don't|do not|doesn't) make (?:a )?graded judgments?\b|\bis ungraded\b|"
@@ -39,14 +38,16 @@ def extract_ungraded(ctx: Context, grades: list[Grade]) -> list[UngradedArea]:
         if section is None or section.area is None or section.area in graded or section.area in out:
             continue
         if _UNGRADED.search(text[s_start:s_end]):
-            area = AREAS_BY_KEY[section.area]
+            area = ctx.area_by_key(section.area)
+            if area is None:
+                continue
             out[area.key] = UngradedArea(
                 area=area.key, area_title=area.title_in(ctx.round.round), evidence=ctx.doc.evidence(s_start, s_end)
             )
     for section in ctx.sections.sections:
         if section.area and section.area not in graded and section.area not in out:
-            area = AREAS_BY_KEY[section.area]
-            if area.ungraded or section.badge is None:
+            area = ctx.area_by_key(section.area)
+            if area is not None and (area.ungraded or section.badge is None):
                 out[area.key] = UngradedArea(area=area.key, area_title=area.title_in(ctx.round.round), evidence=None)
     return sorted(out.values(), key=lambda u: u.area)
 

@@ -3,6 +3,12 @@
 Site furniture (header, nav, footer, scripts, forms, cookie banners) is skipped; when the page has an
 ``<article>`` or ``<main>``, only its content is read. The stdlib parser is used with
 ``convert_charrefs=False`` so every character, entities included, keeps its offset in the original.
+
+An image's text alternative is read when it states a grade (an infographic "showing the grades achieved by <Force>
+in the following areas: Investigating crime: requires improvement …"): it becomes a caption block of its own, its
+characters pointing at the ``alt`` attribute's value. Other alternatives (charts: "Bar chart showing …") describe
+data given elsewhere and are skipped, as the layout stage skips chart labels in a PDF. Definition lists read as
+two-cell rows (term | description), so "<dt>Investigating crime</dt><dd>Good</dd>" is a row like a table's.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from html.parser import HTMLParser
 from peelextract.document import BlockKind, Document, DocumentBuilder
 from peelextract.ingest.text import decode_text
 from peelextract.pages import SourceBytes
+from peelextract.rounds.scales import grade_pattern
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +58,8 @@ _BLOCKS: dict[str, BlockKind] = {
     "td": "table_cell",
     "th": "table_cell",
     "blockquote": "paragraph",
-    "dt": "paragraph",
-    "dd": "paragraph",
+    "dt": "table_cell",
+    "dd": "table_cell",
 }
 _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "source", "col", "area", "base"})
 _SKIP_CLASSES = ("cookie", "banner", "breadcrumb", "skip-link", "visually-hidden", "share")
@@ -63,6 +70,8 @@ _ERROR_TITLE = re.compile(
     re.IGNORECASE,
 )
 _SIGN_IN_TITLE = re.compile(r"\b(?:sign|log)\s?(?:in|on)\b", re.IGNORECASE)
+_STATES_A_GRADE = re.compile(rf"\b(?:{grade_pattern()})\b", re.IGNORECASE)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.IGNORECASE)
 
 
 @dataclass
@@ -99,6 +108,8 @@ class _ArticleParser(HTMLParser):
         if tag in _VOID:
             if tag == "br":
                 self._add_chars(" ", self._offset())
+            elif tag == "img":
+                self._add_alt()
             return
         classes = (dict(attrs).get("class") or "").lower()
         if self.skip_depth or tag in _SKIP or any(c in classes for c in _SKIP_CLASSES):
@@ -107,13 +118,31 @@ class _ArticleParser(HTMLParser):
             return
         if tag in ("article", "main"):
             self.scope_depth += 1
-        if tag == "tr":
+        if tag in ("tr", "dt"):
             self.row += 1
         kind: BlockKind | None = _BLOCKS.get(tag)
         if "badge" in classes or ("grade" in classes and tag in ("div", "span", "p", "strong")):
             kind = "badge"
         level = int(tag[1]) if kind == "heading" else 0
         self.stack.append(_Open(tag, kind, level))
+
+    def _add_alt(self) -> None:
+        """An image's ``alt`` text, as a caption block of its own, when it states a grade."""
+        if self.skip_depth or self.scope_depth <= 0:
+            return
+        raw = self.get_starttag_text() or ""
+        m = _ALT.search(raw)
+        if m is None:
+            return
+        group = "dq" if m.group("dq") is not None else "sq"
+        value, base = m.group(group), self._offset() + m.start(group)
+        if not _STATES_A_GRADE.search(value):
+            return
+        if "&" in value:  # entities: every character points at the value's start
+            chars = [(c, base, 0, None) for c in html.unescape(value)]
+        else:
+            chars = [(c, base + i, 0, None) for i, c in enumerate(value)]
+        self.builder.add_chars("caption", chars)
 
     def _note_page_kind(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Remember the title, the first h1 and any password field, whether or not they are skipped."""

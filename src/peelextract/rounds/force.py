@@ -96,9 +96,7 @@ _TITLE_LINE = regex.compile(
     rf"^(?P<force>{_SHORT_ALT})(?: Police| Constabulary)?(?::| -| –)? (?:PEEL )?(?:20\d\d)(?:[/–-]\d\d)?\b",
     regex.MULTILINE,
 )
-_SLUGS: tuple[tuple[str, str], ...] = tuple(
-    (regex.sub(r"[^a-z0-9]+", "-", s.lower()), f) for s, f in _SHORT_NAMES
-)
+_SLUGS: tuple[tuple[str, str], ...] = tuple((regex.sub(r"[^a-z0-9]+", "-", s.lower()), f) for s, f in _SHORT_NAMES)
 ForceSource = Literal["text", "title", "url", "file name"]
 
 

@@ -6,9 +6,11 @@ of crime", "how it looks after the wellbeing of its officers and staff", a table
 prefix list cannot hold them all. Both sides are reduced to content stems (a small suffix-stripping stemmer, the
 first five letters; "officers", "staff" and "its people" count as "workforce"), and an area matches when one of its
 descriptions of at least two stems is wholly covered by the phrase (a description half covered, "keeping vulnerable
-people safe" against "keeping people safe", names another thing). The description with the most stems wins, then an area the round grades itself over one it stands in for (2016 "use of resources" is its
-own area; in 2021/22 it is part of strategic planning). Single-word descriptions ("effective", "prevention") are
-left to the prefix rules of ``rounds.vocab``: one shared word is not enough to name an area.
+people safe" against "keeping people safe", names another thing). The description with the most stems wins, then
+an area the round grades itself over one it stands in for (2016 "use of resources" is its own area; in 2021/22 it
+is part of strategic planning); a phrase that wholly covers descriptions of two areas is ambiguous (None).
+Single-word descriptions ("effective", "prevention") are left to the prefix rules of ``rounds.vocab``: one shared
+word is not enough to name an area.
 
 Expected: one area or None per phrase; None for descriptions of a sub-aspect ("supporting vulnerable victims",
 "assessing intelligence"), which share at most one stem with any description.
@@ -26,10 +28,76 @@ from peelextract.rounds.vocab import AREAS, Area, in_round
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ments", "ment", "ness", "ies", "ied", "es", "ed", "ly", "s")
 _STOP = frozenset(
-    """the a an of to and or in on at for with by its it their them they how what which that this these is are be
-    been being does do did well way make makes making sure extent whether from into will would can we our has have
-    also all more force forces constabulary police service good outstanding adequate inadequate requires require
-    improvement area areas about after""".split()
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "its",
+        "it",
+        "their",
+        "them",
+        "they",
+        "how",
+        "what",
+        "which",
+        "that",
+        "this",
+        "these",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "does",
+        "do",
+        "did",
+        "well",
+        "way",
+        "make",
+        "makes",
+        "making",
+        "sure",
+        "extent",
+        "whether",
+        "from",
+        "into",
+        "will",
+        "would",
+        "can",
+        "we",
+        "our",
+        "has",
+        "have",
+        "also",
+        "all",
+        "more",
+        "force",
+        "forces",
+        "constabulary",
+        "police",
+        "service",
+        "good",
+        "outstanding",
+        "adequate",
+        "inadequate",
+        "requires",
+        "require",
+        "improvement",
+        "area",
+        "areas",
+        "about",
+        "after",
+    }
 )
 # Words for the same thing: the people who work for the force.
 _SYNONYMS = {"staf": "workf", "offic": "workf", "emplo": "workf", "perso": "workf"}
@@ -118,15 +186,17 @@ def _candidates(round_: str | None) -> tuple[tuple[frozenset[str], Area, bool], 
 
 
 def best_area(phrase: str, candidates: Iterable[tuple[frozenset[str], Area, bool]]) -> Area | None:
-    """The area with the longest description (two stems or more) that the phrase wholly covers, else None."""
+    """The area with the longest description (two stems or more) that the phrase wholly covers, else None; None
+    too when the phrase wholly covers descriptions of two areas neither of which contains the other ("preventing
+    and investigating crime" names two areas: the caller splits coordinated activities first)."""
     words = content_stems(phrase)
-    best: tuple[int, bool, Area] | None = None
-    for stems, area, own in candidates:
-        if len(stems) < 2 or not stems <= words:
-            continue
-        if best is None or (len(stems), own) > best[:2]:
-            best = (len(stems), own, area)
-    return best[2] if best else None
+    covered = [(stems, area, own) for stems, area, own in candidates if len(stems) >= 2 and stems <= words]
+    if not covered:
+        return None
+    widest = [c for c in covered if not any(c[0] < o[0] for o in covered)]
+    if len({c[1].key for c in widest}) > 1:
+        return None
+    return max(widest, key=lambda c: (len(c[0]), c[2]))[1]
 
 
 def area_by_similarity(phrase: str, round_: str | None) -> Area | None:
@@ -148,3 +218,16 @@ def content_stems_ordered(text: str) -> list[str]:
 def structure_candidates(areas: Iterable[Area]) -> tuple[tuple[frozenset[str], Area, bool], ...]:
     """Candidates made of the areas a report's own structure names (a round whose vocabulary is unknown)."""
     return tuple((s, a, True) for a in areas if len(s := content_stems(a.title)) >= 1)
+
+
+def area_for_label(label: str, round_: str | None) -> Area | None:
+    """The area a short label names ("Good use of resources", "Treatment of the public", a title): one whose
+    description has exactly the label's content stems."""
+    words = content_stems(label)
+    if len(words) < 2:
+        return None
+    best: tuple[bool, Area] | None = None
+    for stems, area, own in _candidates(round_):
+        if stems == words and (best is None or own > best[0]):
+            best = (own, area)
+    return best[1] if best else None
