@@ -29,38 +29,9 @@ DATA = json.loads((Path(__file__).parent / "data" / "judgment_paraphrases.json")
 CASES: list[dict[str, Any]] = DATA["cases"]
 NEGATIVES: list[dict[str, Any]] = DATA["negatives"]
 
-# Measured on 2026-12-01 before the issue 11 rule work (branch p11-gold).
-FAILING_TODAY = frozenset(
-    {
-        "list-infographic-2021",
-        "list-short-labels-2023",
-        "list-good-use-of-resources-2021",
-        "list-infographic-2023",
-        "activity-planning-2017",
-        "activity-understanding-2017",
-        "activity-resources-2016",
-        "in-how-demand-2017",
-        "in-how-wellbeing-2018",
-        "coord-two-areas-one-grade-2018",
-        "coord-two-grades-2018",
-        "coord-two-grades-2021",
-        "coord-the-force-2018",
-        "section-remains-2021",
-        "section-continues-2023",
-        "section-remains-2018",
-        "section-found-2023",
-        "earlier-carried-forward-2017",
-        "earlier-carried-over-soc-2017",
-        "pillars-good-2016",
-        "pillars-each-2017",
-        "pillars-outstanding-2018",
-        "quoted-investigating-2021",
-        "quoted-responding-2023",
-        "quoted-planning-2018",
-        "cdi-overall-good",
-        "cdi-graded-outstanding",
-    }
-)
+# Measured on 2026-12-01 before the issue 11 rule work (branch p11-gold): 27 of the first 44 cases failed here. The
+# judgment grammar of branch i11 reads all of them; a case the extractor misses goes back in this set.
+FAILING_TODAY: frozenset[str] = frozenset()
 
 Fact = tuple[str, str, str, int | None]
 
@@ -115,12 +86,13 @@ def test_negative_gives_no_grade(case: dict[str, Any]) -> None:
 
 
 def test_cases_cover_every_shape_three_times_and_are_fresh() -> None:
-    """At least three cases per shape and ten negatives, none copied from a fixture."""
+    """At least three cases per shape (the twelve of issue 11 and the two the grammar added: an elided subject, the
+    inspectorate as speaker) and ten negatives, none copied from a fixture."""
     shapes: dict[str, int] = {}
     for case in CASES:
         shapes[case["shape"]] = shapes.get(case["shape"], 0) + 1
         assert case["expected"], case["id"]
-    assert len(shapes) == 12 and min(shapes.values()) >= 3, shapes
+    assert len(shapes) == 14 and min(shapes.values()) >= 3, shapes
     assert len(NEGATIVES) >= 10
     ids = [c["id"] for c in CASES + NEGATIVES]
     assert len(ids) == len(set(ids))

@@ -80,6 +80,11 @@ def _phrase_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
         area = context_area(ctx, offset, None)
         pillar = area if area is not None and area.key in _PILLAR_KEYS else AREAS_BY_KEY["effectiveness"]
         return [a for a in (in_round(pillar, round_),) if a is not None]
+    sides = [p for p in _AND_AT.split(stripped) if p.strip()]
+    if len(sides) > 1:
+        found = [_phrase_areas(ctx, p, offset) for p in sides]
+        if all(len(f) == 1 for f in found) and len({f[0].key for f in found}) == len(found):
+            return [f[0] for f in found]
     if ctx.round.inferred and ctx.report_areas:
         own = best_area(stripped, structure_candidates(ctx.report_areas))
         if own is not None:
@@ -87,11 +92,6 @@ def _phrase_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
     area = area_for_phrase(phrase, round_) or area_for_phrase(stripped, round_)
     if area is not None:
         return [area]
-    sides = [p for p in _AND_AT.split(stripped) if p.strip()]
-    if len(sides) > 1:
-        found = [_phrase_areas(ctx, p, offset) for p in sides]
-        if all(len(f) == 1 for f in found) and len({f[0].key for f in found}) == len(found):
-            return [f[0] for f in found]
     m = _COORDINATED.match(stripped)
     if m:
         crime = " crime" if "crime" in m.group("rest").lower() else m.group("rest")
