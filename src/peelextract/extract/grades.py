@@ -88,10 +88,13 @@ class _Fact:
 
 @dataclass(frozen=True)
 class _Note:
+    """A carried-over note: where it is, the year it names (None: "that judgment"), the area it is about."""
+
     block: int
     start: int
     end: int
     year: int | None
+    area: Area | None
 
 
 def _listed_statements(ctx: Context, listed: list[Listed]) -> list[Statement]:
@@ -142,14 +145,20 @@ def _carried_notes(ctx: Context) -> list[_Note]:
         if ctx.in_back_matter(s_start) or not _CARRIED_NOTE.search(sentence):
             continue
         m = _NOTE_YEAR.search(sentence) or _ANY_YEAR.search(sentence)
-        out.append(_Note(ctx.block_index(s_start), s_start, s_end, int(m.group("year")) if m else None))
+        block = ctx.block_index(s_start)
+        area = _note_target(ctx, block, s_start, s_end)
+        out.append(_Note(block, s_start, s_end, int(m.group("year")) if m else None, area))
     return out
 
 
 def _earlier_kind(ctx: Context, st: Statement, notes: list[_Note], graded: set[str]) -> EarlierKind:
+    """Carried over when a note carries this area's judgment of that year (or "that judgment", in the same
+    paragraph); in 2015–2018/19, also "In 2017, we judged …" of an area this inspection did not grade."""
     block = ctx.block_index(st.evidence.start)
-    if any(n.block == block and n.year in (None, st.year) and n.end >= st.evidence.start for n in notes):
-        return "carried_over"
+    for n in notes:
+        same_year = n.year == st.year or (n.year is None and n.block == block)
+        if same_year and n.area is not None and n.area.key == st.area.key:
+            return "carried_over"
     if (
         st.family == "carried"
         and ctx.round.round in FOUR_TIER_PEEL_ROUNDS
@@ -234,12 +243,11 @@ def _grade(ctx: Context, fact: _Fact) -> Grade:
     )
 
 
-def _note_target(ctx: Context, note: _Note) -> Area | None:
+def _note_target(ctx: Context, block: int, start: int, end: int) -> Area | None:
     """The area a carried-over note is about: the judgment before it in its paragraph (its own sentence
     included), else its question's."""
-    block = ctx.doc.blocks[note.block]
-    before = judgments_before(ctx, block.start, note.end)
-    return before[-1] if before else context_area(ctx, note.start, None)
+    before = judgments_before(ctx, ctx.doc.blocks[block].start, end)
+    return before[-1] if before else context_area(ctx, start, None)
 
 
 def _apply_carried_notes(
@@ -250,7 +258,7 @@ def _apply_carried_notes(
     own = round_year(ctx)
     told: list[tuple[Statement, EarlierKind]] = []
     for note in notes:
-        area = _note_target(ctx, note) if note.year is not None and note.year != own else None
+        area = note.area if note.year is not None and note.year != own else None
         if area is None:
             continue
         for key, fact in list(facts.items()):
