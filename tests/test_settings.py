@@ -253,3 +253,19 @@ def test_settings_are_picklable_and_frozen() -> None:
     with pytest.raises(AttributeError):
         settings.task_runner = "dask"  # type: ignore[misc]
     assert asdict(settings)["limits"]["max_pages"] == 9
+
+
+@pytest.mark.parametrize(
+    ("env", "kind", "workers"),
+    [
+        ({}, "ThreadPoolTaskRunner", 8),
+        ({"PEELEXTRACT_WORKERS": "3"}, "ThreadPoolTaskRunner", 3),
+        ({"PEELEXTRACT_TASK_RUNNER": "processes", "PEELEXTRACT_WORKERS": "2"}, "ProcessPoolTaskRunner", 2),
+    ],
+)
+def test_the_task_runner_is_built_from_the_settings(env: dict[str, str], kind: str, workers: int) -> None:
+    from peelextract.flows.ingest import task_runner
+
+    runner = task_runner(from_env(env))
+    assert type(runner).__name__ == kind
+    assert runner._max_workers == workers  # type: ignore[attr-defined]
