@@ -261,7 +261,7 @@ def test_cli_ingest_of_a_listing_reports_every_fetch_failure(
     monkeypatch.setenv("PEELEXTRACT_FETCH_BACKOFF", "0.01")
     monkeypatch.setenv("PEELEXTRACT_FETCH_TIMEOUT", "0.5")
     monkeypatch.setenv("PEELEXTRACT_FETCH_RETRIES", "1")
-    monkeypatch.setattr(fetch, "_default", None)  # the process-wide fetcher reads the policy when first made
+    monkeypatch.setattr(fetch, "_defaults", {})  # fresh process-wide fetchers (one per policy) for this test
     out = tmp_path / "out"
     with HostileSite() as site:
         site.listed = [
