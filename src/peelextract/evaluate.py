@@ -33,7 +33,7 @@ import regex
 from peelextract.document import normalise_text
 from peelextract.errors import PeelError
 from peelextract.models import Report
-from peelextract.settings import EXTRACTOR_VERSION
+from peelextract.settings import EXTRACTOR_VERSION, Limits
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ def _non_grade_hits(gold: dict[str, Any], report: Report) -> list[str]:
     return hits
 
 
-def evaluate_file(gold_path: Path) -> DocResult:
+def evaluate_file(gold_path: Path, limits: Limits | None = None) -> DocResult:
     from peelextract.pipeline import path_to_report
 
     gold = load_gold(gold_path)
@@ -273,7 +273,7 @@ def evaluate_file(gold_path: Path) -> DocResult:
     report: Report | None = None
     error: str | None = None
     try:
-        report, _ = path_to_report(doc_path)
+        report, _ = path_to_report(doc_path, limits=limits)
     except PeelError as exc:
         error = f"{exc.code}: {exc}"
         log.warning("eval: %s failed: %s", doc_path, exc)
@@ -446,14 +446,14 @@ def render_table(result: dict[str, Any], docs: Sequence[DocResult]) -> str:
     return "\n".join(lines)
 
 
-def evaluate_dir(gold_dir: Path) -> tuple[dict[str, Any], list[DocResult]]:
+def evaluate_dir(gold_dir: Path, limits: Limits | None = None) -> tuple[dict[str, Any], list[DocResult]]:
     if not gold_dir.is_dir():
         raise ValueError(f"{gold_dir}: not a folder of gold annotations")
     paths = sorted(gold_dir.glob("*.json"))
     if not paths:
         raise ValueError(f"{gold_dir}: no *.json gold files")
     started = time.perf_counter()
-    docs = [evaluate_file(p) for p in paths]
+    docs = [evaluate_file(p, limits) for p in paths]
     groups = {
         "all": summarise(docs),
         "report": summarise([d for d in docs if d.kind == "report"]),
@@ -472,9 +472,9 @@ def evaluate_dir(gold_dir: Path) -> tuple[dict[str, Any], list[DocResult]]:
     return result, docs
 
 
-def run_eval(gold_dir: Path, as_json: bool) -> int:
+def run_eval(gold_dir: Path, as_json: bool, limits: Limits | None = None) -> int:
     """Score every gold file in ``gold_dir``; print a table (or JSON); 1 when a threshold is not met."""
-    result, docs = evaluate_dir(gold_dir)
+    result, docs = evaluate_dir(gold_dir, limits)
     if as_json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:

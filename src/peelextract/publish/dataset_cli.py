@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from peelextract.settings import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -21,7 +23,7 @@ def _out_dir(value: str) -> Path:
     return path
 
 
-def _dataset_build(args: argparse.Namespace) -> int:
+def _dataset_build(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.publish.dataset import DATASET_DIR, DB_NAME, build_dataset
 
     out = _out_dir(args.out)
@@ -32,7 +34,7 @@ def _dataset_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.publish.dataset import export_csv, export_xlsx
 
     out = _out_dir(args.out)
