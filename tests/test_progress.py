@@ -27,7 +27,8 @@ BATCH = textwrap.dedent(
     from peelextract.progress import Progress
 
     quiet, pause = sys.argv[1] == "quiet", float(sys.argv[2])
-    with Progress({len(NAMES)}, description="extract", unit="report", quiet=quiet) as progress:
+    with Progress(0, description="extract", unit="report", quiet=quiet) as progress:
+        progress.set_total({len(NAMES)})  # found the inputs after starting, as review does
         for name in {NAMES!r}:
             progress.start(name)
             time.sleep(pause)

@@ -64,6 +64,12 @@ class Progress:
             self._bar.stop()
             self._bar = None
 
+    def set_total(self, total: int) -> None:
+        """The total once it is known (a command that finds its inputs after it started)."""
+        self.total = total
+        if self._bar is not None:
+            self._bar.update(self._task, total=total)
+
     def start(self, name: str) -> None:
         """Show ``name`` as the input being worked on (bar only)."""
         if self._bar is not None:
