@@ -111,9 +111,9 @@ def _add_command_modules(sub: argparse._SubParsersAction[argparse.ArgumentParser
     """Sub-commands defined beside what they run. Each module imports its heavy dependencies (Prefect,
     DuckDB, pyarrow) inside the command function, so ``peelextract extract`` stays fast."""
     from peelextract import orchestrate_cli
-    from peelextract.publish import dataset_cli, review_cli
+    from peelextract.publish import dataset_cli, review_cli, sql_cli
 
-    for module in (dataset_cli, orchestrate_cli, review_cli):
+    for module in (dataset_cli, orchestrate_cli, review_cli, sql_cli):
         module.add_commands(sub)
 
 
