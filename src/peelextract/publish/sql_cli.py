@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from peelextract.errors import PeelError
+from peelextract.settings import Settings
 
 NULL_TEXT = "NULL"
 
@@ -160,7 +161,7 @@ def write_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], stream: T
 FORMATS = {"table": write_table, "csv": write_csv, "json": write_json_lines}
 
 
-def _sql(args: argparse.Namespace) -> int:
+def _sql(args: argparse.Namespace, settings: Settings) -> int:
     columns, rows = run_query(Path(args.out), args.query)
     if columns:
         FORMATS[args.format](columns, rows, sys.stdout)
