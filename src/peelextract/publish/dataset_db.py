@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from peelextract.errors import PublishError
 from peelextract.models import SCHEMA_VERSION, Report
-from peelextract.publish.tables import DUCKDB_TYPES, GRADED_AREA_KEYS, TABLES, Row, Table, report_rows, table_schema
+from peelextract.publish.table_rows import DUCKDB_TYPES, GRADED_AREA_KEYS, Row, Table
+from peelextract.publish.tables import TABLES, report_rows, table_schema
 
 if TYPE_CHECKING:
     import duckdb

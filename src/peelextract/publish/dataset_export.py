@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from peelextract.publish.dataset_db import DB_NAME, VIEWS, arrow_schema, connect, quote
 from peelextract.publish.files import atomic_write_bytes
-from peelextract.publish.tables import TABLES, Table
+from peelextract.publish.table_rows import Table
+from peelextract.publish.tables import TABLES
 
 if TYPE_CHECKING:
     import duckdb
