@@ -24,7 +24,9 @@ def _out_dir(value: str) -> Path:
 
 
 def _dataset_build(args: argparse.Namespace, settings: Settings) -> int:
-    from peelextract.publish.dataset import DATASET_DIR, DB_NAME, build_dataset
+    from peelextract.publish.dataset import build_dataset
+    from peelextract.publish.dataset_db import DB_NAME
+    from peelextract.publish.dataset_export import DATASET_DIR
 
     out = _out_dir(args.out)
     build_dataset(out)

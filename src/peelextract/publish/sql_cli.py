@@ -39,7 +39,7 @@ NULL_TEXT = "NULL"
 @contextlib.contextmanager
 def _snapshot(out: Path) -> Iterator[Path]:
     """A private copy of ``OUT/peel.duckdb`` (and its WAL, if a crash left one), deleted on exit."""
-    from peelextract.publish.dataset import DB_NAME, LOCK_NAME
+    from peelextract.publish.dataset_db import DB_NAME, LOCK_NAME
 
     db = out / DB_NAME
     if not db.is_file():
