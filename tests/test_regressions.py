@@ -2,8 +2,9 @@
 by ``fixtures/make_regressions.py`` (committed under fixtures/regressions/; the first test keeps them equal
 to what the generator writes).
 
-Both are marked ``xfail(strict=True)`` until the fix in ``ingest/pdf.py`` lands: then they pass, strict
-xfail fails them, and the marks must go.
+Each test is named after the bug it reproduces: characters outside the Basic Multilingual Plane (pdfium counts
+two UTF-16 units, Python one character: ``IndexError`` in ``_page_chars``), and a FlateDecode stream whose
+end-of-line before ``endstream`` kept the bomb check's inflate loop spinning.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from peelextract.ingest import read_bytes
 from peelextract.pipeline import source_to_document
@@ -25,7 +24,6 @@ make_regressions = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_regressions)
 
 REGRESSIONS = FIXTURES / "regressions"
-FIXED_IN = "issue 13: the fix in ingest/pdf.py (_page_chars, _inflated_size) has not landed"
 
 
 def test_committed_fixtures_are_what_the_generator_writes() -> None:
@@ -33,7 +31,6 @@ def test_committed_fixtures_are_what_the_generator_writes() -> None:
         assert (REGRESSIONS / name).read_bytes() == make(), f"{name}: run python fixtures/make_regressions.py"
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=FIXED_IN)
 def test_a_character_outside_the_bmp_keeps_every_box_with_its_character() -> None:
     """pdfium counts U+1D400 as two characters (its surrogate halves); the text must still line up with
     pdfium's boxes: every character after it keeps its own box, so the "f" of "for" starts a space's width
@@ -50,7 +47,6 @@ def test_a_character_outside_the_bmp_keeps_every_box_with_its_character() -> Non
     assert boxes[4 * f] - boxes[4 * astral + 2] > 3.0, (boxes[4 * astral : 4 * astral + 4], boxes[4 * f : 4 * f + 4])
 
 
-@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired, reason=FIXED_IN)
 def test_a_stream_inflating_past_one_chunk_with_an_end_of_line_does_not_hang(tmp_path: Path) -> None:
     """The bomb check must end on a FlateDecode stream that inflates to more than its 1 MiB chunk and has
     the end-of-line before ``endstream`` (run as a process: a hang cannot be stopped inside one)."""
