@@ -57,7 +57,7 @@ def library_loop(inbox: Path, out: Path) -> tuple[float, int]:
 
 def flow_run(inbox: Path, out: Path, runner: str) -> tuple[float, int]:
     os.environ["PEELEXTRACT_TASK_RUNNER"] = runner
-    from flows.ingest import run_ingest
+    from peelextract.flows.ingest import run_ingest
 
     t0 = time.perf_counter()
     summary = run_ingest(str(inbox), str(out))

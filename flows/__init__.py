@@ -1,1 +1,1 @@
-"""Prefect flows for peelextract. Thin: each task wraps a library call from ``peelextract.orchestrate``."""
+"""Entry files for ``prefect deploy`` (``flows/ingest.py:ingest_reports``); the flows live in ``peelextract.flows``."""

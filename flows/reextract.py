@@ -1,42 +1,6 @@
-"""``reextract_report(report, out_dir)``: re-extract one report, by id, path or URL, ignoring caches."""
+"""Entry file for ``prefect deploy flows/reextract.py:reextract_report`` (the flow is
+``peelextract.flows.reextract``; it reads the settings when its run starts)."""
 
-from __future__ import annotations
+from peelextract.flows.reextract import reextract_report
 
-import logging
-from pathlib import Path
-
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
-
-from peelextract.errors import PeelError
-from peelextract.orchestrate.reextract import resolve_report
-from peelextract.orchestrate.sources import SourceItem
-from peelextract.orchestrate.work import ItemResult, process_item
-
-log = logging.getLogger(__name__)
-
-
-@task(name="resolve-report", cache_policy=NO_CACHE)
-def resolve_task(report: str, out_dir: str) -> SourceItem:
-    return resolve_report(report, Path(out_dir))
-
-
-@task(name="reextract-report", cache_policy=NO_CACHE, task_run_name="reextract {item.name}")
-def reextract_task(item: SourceItem, out_dir: str) -> ItemResult:
-    return process_item(item, Path(out_dir), use_cache=False)
-
-
-@flow(name="reextract-report")
-def reextract_report(report: str, out_dir: str) -> ItemResult:
-    """Re-fetch and re-extract ``report`` (a report id in ``out_dir``, a path or a URL); raise if it fails."""
-    item = resolve_task(report, out_dir)
-    result = reextract_task(item, out_dir)
-    logger = get_run_logger()
-    if not result.ok:
-        err = result.error or {}
-        raise PeelError(
-            item.location,
-            f"re-extraction failed ({err.get('code')}): {err.get('reason')}; quarantined under quarantine/",
-        )
-    logger.info("%s → %s.json (%d grades)", item.location, result.report_id, result.grades)
-    return result
+__all__ = ["reextract_report"]

@@ -7,6 +7,7 @@ bash scripts/setup.sh || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 status=0
 ruff check src tests flows benchmarks fixtures/*.py || status=1
+ruff format --check src tests flows benchmarks fixtures/*.py || status=1
 mypy || status=1
 pytest -q -p no:cacheprovider "$@"
 rc=$?

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import SAMPLE_TXT
+from tests.conftest import REPORTS, SAMPLE_TXT
 
 CLI = [sys.executable, "-m", "peelextract.cli"]
 
@@ -61,3 +61,25 @@ def test_extract_does_not_import_prefect(tmp_path: Path) -> None:
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert res.stdout.split() == ["0", "False"], res.stderr
+
+
+def test_extract_honours_the_limits_in_the_environment(tmp_path: Path) -> None:
+    """README "What happens to bad input": PEELEXTRACT_MAX_* bound `extract` too (issue 13: it ignored them)."""
+    pdf = REPORTS / "cleveland-police_peel-2021-22.pdf"  # 30 pages
+    out = tmp_path / "out"
+    res = run("extract", str(pdf), "--out", str(out), "--no-dataset", env={"PEELEXTRACT_MAX_PAGES": "5"})
+    assert res.returncode == 1
+    assert f"{pdf}: PDF has 30 pages; the limit is 5" in res.stderr
+    assert not out.exists() or not any(out.iterdir())
+    res = run("extract", str(SAMPLE_TXT), "--out", str(out), "--no-dataset", env={"PEELEXTRACT_MAX_CHARS": "1000"})
+    assert res.returncode == 1 and "more than the limit of 1000 characters" in res.stderr
+    assert run("extract", str(SAMPLE_TXT), "--out", str(out), "--no-dataset").returncode == 0  # unset: defaults
+
+
+def test_an_invalid_setting_is_a_usage_error_naming_the_variable(tmp_path: Path) -> None:
+    res = run("extract", str(SAMPLE_TXT), "--out", str(tmp_path), env={"PEELEXTRACT_MAX_PAGES": "abc"})
+    assert res.returncode == 2
+    assert res.stderr.strip() == (
+        "peelextract: usage error: PEELEXTRACT_MAX_PAGES must be a whole number, 1 or more; found 'abc'"
+    )
+    assert not any(tmp_path.iterdir())

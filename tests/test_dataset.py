@@ -21,8 +21,8 @@ from peelextract.cli import main
 from peelextract.document import Document
 from peelextract.errors import ContractError, InputError, SchemaVersionError
 from peelextract.models import Report
-from peelextract.publish.dataset import build_dataset, publish_reports, read_report_json
-from peelextract.publish.report_json import report_to_json, write_report
+from peelextract.publish.dataset import build_dataset, publish_reports
+from peelextract.publish.report_json import read_report, report_to_json, write_report
 from peelextract.publish.tables import TABLES
 from peelextract.rounds.vocab import slug
 
@@ -261,7 +261,7 @@ def test_building_twice_gives_identical_bytes_and_tables(three: Path, tmp_path: 
 
 
 def test_publishing_the_same_reports_again_changes_nothing(three: Path) -> None:
-    reports = [read_report_json(p) for p in sorted(three.glob("*.json"))]
+    reports = [read_report(p) for p in sorted(three.glob("*.json"))]
     before_bytes, before_db = export_bytes(three), all_db_contents(three)
     publish_reports(three, reports)
     publish_reports(three, reports[:1])
@@ -302,7 +302,7 @@ def test_republishing_one_report_changes_only_its_rows(tmp_path: Path, sample: t
 
 def test_a_failed_upsert_leaves_the_database_as_it_was(three: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from peelextract.errors import PublishError
-    from peelextract.publish import dataset
+    from peelextract.publish import dataset_db as dataset
 
     before_db, before_bytes = all_db_contents(three), export_bytes(three)
 
@@ -311,7 +311,7 @@ def test_a_failed_upsert_leaves_the_database_as_it_was(three: Path, monkeypatch:
 
     monkeypatch.setattr(dataset, "_insert", fail)
     with pytest.raises(PublishError, match="injected"):
-        publish_reports(three, [read_report_json(three / f"{SAMPLE_ID}.json")])
+        publish_reports(three, [read_report(three / f"{SAMPLE_ID}.json")])
     assert all_db_contents(three) == before_db
     assert export_bytes(three) == before_bytes
 
@@ -367,7 +367,7 @@ def test_newer_major_schema_version_is_refused(one: Path) -> None:
     path = one / f"{SAMPLE_ID}.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(SchemaVersionError) as info:
-        read_report_json(path)
+        read_report(path)
     assert str(path) in str(info.value) and "2.0.0" in str(info.value) and "newer major" in str(info.value)
     with pytest.raises(SchemaVersionError):
         build_dataset(one)  # the build refuses too, naming the file
@@ -381,7 +381,7 @@ def test_unreadable_schema_versions_are_refused(one: Path, version: object) -> N
     path = one / "x.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(SchemaVersionError, match=r"x\.json"):
-        read_report_json(path)
+        read_report(path)
 
 
 def test_newer_minor_version_is_read_ignoring_new_fields(one: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -391,7 +391,7 @@ def test_newer_minor_version_is_read_ignoring_new_fields(one: Path, caplog: pyte
     data["grades"][0]["new_optional"] = "x"
     path = one / f"{SAMPLE_ID}.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    report = read_report_json(path)
+    report = read_report(path)
     assert report.schema_version == "1.7.0" and len(report.grades) == 10
     assert "$.grades[0].new_optional" in caplog.text
 
@@ -402,10 +402,10 @@ def test_same_version_with_unknown_fields_is_a_contract_error(one: Path) -> None
     path = one / "bad.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ContractError, match=r"bad\.json"):
-        read_report_json(path)
+        read_report(path)
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match="not valid JSON"):
-        read_report_json(path)
+        read_report(path)
 
 
 # --- CLI and exports -----------------------------------------------------------------------------------

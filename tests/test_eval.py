@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from peelextract.cli import main
-from peelextract.evaluate import Counts, evaluate_dir, match, score_field, sentences_overlap, token_overlap
+from peelextract.eval_scoring import Counts, match, score_field, sentences_overlap, token_overlap
+from peelextract.evaluate import evaluate_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "fixtures" / "gold"

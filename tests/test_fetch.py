@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from peelextract.errors import FetchError
-from peelextract.orchestrate.fetch import Fetcher, FetchPolicy, Validators
+from peelextract.orchestrate.fetch import Fetcher, Validators
 from peelextract.orchestrate.sources import listing_links
+from peelextract.settings import FetchPolicy
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "fixtures/reports/cleveland-police_peel-2021-22.txt").read_bytes()

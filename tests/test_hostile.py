@@ -208,7 +208,7 @@ def reason_file(out: Path, name: str) -> dict[str, Any]:
 def test_flow_quarantines_each_bad_file_and_publishes_the_rest(
     prefect_api: None, hostile: dict[str, Path], tmp_path: Path
 ) -> None:
-    from flows.ingest import run_ingest
+    from peelextract.flows.ingest import run_ingest
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -229,7 +229,7 @@ def test_flow_quarantines_each_bad_file_and_publishes_the_rest(
 
 
 def test_flow_reads_the_readable_variants(prefect_api: None, hostile: dict[str, Path], tmp_path: Path) -> None:
-    from flows.ingest import run_ingest
+    from peelextract.flows.ingest import run_ingest
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -261,7 +261,7 @@ def test_cli_ingest_of_a_listing_reports_every_fetch_failure(
     monkeypatch.setenv("PEELEXTRACT_FETCH_BACKOFF", "0.01")
     monkeypatch.setenv("PEELEXTRACT_FETCH_TIMEOUT", "0.5")
     monkeypatch.setenv("PEELEXTRACT_FETCH_RETRIES", "1")
-    monkeypatch.setattr(fetch, "_default", None)  # the process-wide fetcher reads the policy when first made
+    monkeypatch.setattr(fetch, "_defaults", {})  # fresh process-wide fetchers (one per policy) for this test
     out = tmp_path / "out"
     with HostileSite() as site:
         site.listed = [
@@ -311,7 +311,8 @@ def test_flow_into_a_read_only_folder_fails_clearly(
 
 def test_report_updated_between_runs(prefect_api: None, tmp_path: Path) -> None:
     """A changed report is extracted again; a report that turns bad keeps its last good output."""
-    from flows.ingest import IngestFailed, run_ingest
+    from peelextract.errors import IngestFailed
+    from peelextract.flows.ingest import run_ingest
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -35,7 +35,8 @@ def _digits(value: float) -> str:
 
 
 def _window(case: dict[str, Any], where: str | None) -> str:
-    return {"sentence": case["sentence"], "previous-sentence": case["previous_sentence"] or ""}.get(where or "", "")
+    windows: dict[str, str] = {"sentence": case["sentence"], "previous-sentence": case["previous_sentence"] or ""}
+    return windows.get(where or "", "")
 
 
 def test_enough_cases_from_every_round_and_every_trap() -> None:

@@ -11,11 +11,12 @@ import pytest
 
 from peelextract import pipeline
 from peelextract.errors import InputError
-from peelextract.orchestrate.cache import StateStore, extractor_version
-from peelextract.orchestrate.fetch import Fetcher, FetchPolicy
+from peelextract.orchestrate.cache import StateStore
+from peelextract.orchestrate.fetch import Fetcher
 from peelextract.orchestrate.reextract import resolve_report
 from peelextract.orchestrate.sources import discover_inbox, safe_name, url_name
 from peelextract.orchestrate.work import discover, process_item
+from peelextract.settings import EXTRACTOR_VERSION, FetchPolicy, from_env
 from tests.test_fetch import GOOD, ReportSite
 
 CORRUPT_PDF = b"%PDF-1.7\n garbage"
@@ -97,8 +98,9 @@ def test_changed_report_or_new_version_re_extracts(
     assert extractions == ["cleveland-police_peel-2021-22.txt"]
     extractions.clear()
     monkeypatch.setenv("PEELEXTRACT_EXTRACTOR_VERSION_OVERRIDE", "0.1.0-bumped")
-    assert extractor_version() == "0.1.0-bumped"
-    results = run_all(inbox, out)
+    settings = from_env()
+    assert settings.extractor_version == "0.1.0-bumped"
+    results = run_all(inbox, out, settings=settings)
     assert sorted(extractions) == ["cleveland-police_peel-2021-22.txt", "minutes.txt"]
     assert results["cleveland-police_peel-2021-22.txt"].status == "extracted"
 
@@ -130,8 +132,9 @@ def test_url_ingest_uses_etag_and_cache(site: ReportSite, tmp_path: Path, extrac
     first = {i.location.rsplit("/", 1)[1]: process_item(i, out, fetcher=f) for i in items}
     assert first["cleveland-police_peel-2021-22.txt"].status == "extracted"
     assert first["flaky.txt"].status == "extracted"  # after one 500
-    assert first["wrong-type.txt"].error["code"] == "fetch_failed"
-    assert "application/octet-stream" in first["wrong-type.txt"].error["reason"]
+    wrong_type = first["wrong-type.txt"].error
+    assert wrong_type is not None and wrong_type["code"] == "fetch_failed"
+    assert "application/octet-stream" in wrong_type["reason"]
     assert (out / "quarantine" / f"{items[2].name}.reason.json").is_file()
     extractions.clear()
     again = process_item(items[0], out, fetcher=f)
@@ -153,7 +156,7 @@ def test_reextract_resolves_report_id_to_its_source(inbox: Path, tmp_path: Path,
 def test_state_survives_a_new_store(inbox: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     res = run_all(inbox, out)["cleveland-police_peel-2021-22.txt"]
-    hit = StateStore(out).lookup(res.sha256, extractor_version())
+    hit = StateStore(out).lookup(res.sha256, EXTRACTOR_VERSION)
     assert hit is not None and hit.report_id == "cleveland-police-2021-22"
 
 

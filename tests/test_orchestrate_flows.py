@@ -5,6 +5,7 @@ server in a subprocess; nothing is mocked. Extractions are counted by wrapping p
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from peelextract import pipeline
+from tests.conftest import REPORTS
 from tests.test_fetch import GOOD, ReportSite
 
 CORRUPT_PDF = b"%PDF-1.7\n garbage"
@@ -58,7 +60,7 @@ def artifact(key: str) -> Any:
 
 
 def test_batch_with_bad_inputs_completes_with_failures_and_artifacts(inbox: Path, tmp_path: Path) -> None:
-    from flows.ingest import run_ingest
+    from peelextract.flows.ingest import run_ingest
 
     out = tmp_path / "out"
     summary = run_ingest(str(inbox), str(out))
@@ -87,7 +89,7 @@ def test_batch_with_bad_inputs_completes_with_failures_and_artifacts(inbox: Path
 def test_second_run_does_no_extraction_and_version_bump_re_extracts(
     inbox: Path, tmp_path: Path, extractions: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.ingest import run_ingest
+    from peelextract.flows.ingest import run_ingest
 
     out = str(tmp_path / "out")
     first = run_ingest(str(inbox), out)
@@ -101,7 +103,8 @@ def test_second_run_does_no_extraction_and_version_bump_re_extracts(
 
 
 def test_flow_fails_only_when_every_input_fails(tmp_path: Path) -> None:
-    from flows.ingest import IngestFailed, ingest_reports, run_ingest
+    from peelextract.errors import IngestFailed
+    from peelextract.flows.ingest import ingest_reports, run_ingest
 
     box = tmp_path / "bad"
     box.mkdir()
@@ -117,7 +120,7 @@ def test_flow_fails_only_when_every_input_fails(tmp_path: Path) -> None:
 
 
 def test_listing_url_is_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.ingest import run_ingest
+    from peelextract.flows.ingest import run_ingest
 
     monkeypatch.setenv("PEELEXTRACT_FETCH_BACKOFF", "0.01")
     with ReportSite() as site:
@@ -126,7 +129,8 @@ def test_listing_url_is_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         by_url = {r.location.rsplit("/", 1)[1]: r for r in summary.results}
         assert by_url["cleveland-police_peel-2021-22.txt"].report_id == "cleveland-police-2021-22"
         assert by_url["flaky.txt"].status == "extracted" and site.hits["/flaky.txt"] == 2
-        assert by_url["wrong-type.txt"].error["code"] == "fetch_failed"
+        wrong_type = by_url["wrong-type.txt"].error
+        assert wrong_type is not None and wrong_type["code"] == "fetch_failed"
         assert (out / "cleveland-police-2021-22.json").is_file()
         again = run_ingest(f"{site.base}/listing.html", str(out))
         assert again.extractions == 1  # only the failed fetch is tried again
@@ -151,9 +155,31 @@ def test_cli_ingest_and_reextract(
     assert main(["reextract", "nope", "--out", str(out)]) == 1
 
 
+def test_cli_ingest_honours_the_limits_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PEELEXTRACT_MAX_PAGES=5 refuses a 30-page report (quarantined, exit 1); a limit failure is not cached,
+    so the same file is extracted once the limit is lifted."""
+    from peelextract.cli import main
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(REPORTS / "cleveland-police_peel-2021-22.pdf", inbox)
+    out = tmp_path / "out"
+    monkeypatch.setenv("PEELEXTRACT_MAX_PAGES", "5")
+    assert main(["ingest", str(inbox), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "cleveland-police_peel-2021-22.pdf: limit_exceeded: PDF has 30 pages; the limit is 5 (quarantined)" in err
+    reason = json.loads((out / "quarantine" / "cleveland-police_peel-2021-22.pdf.reason.json").read_text())
+    assert reason["error"]["code"] == "limit_exceeded"
+    monkeypatch.delenv("PEELEXTRACT_MAX_PAGES")
+    assert main(["ingest", str(inbox), "--out", str(out)]) == 0
+    assert (out / "cleveland-police-2021-22.json").is_file()
+
+
 @pytest.mark.slow
 def test_dask_runner_on_a_local_cluster(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.ingest import run_ingest
+    from peelextract.flows.ingest import run_ingest
 
     monkeypatch.setenv("PEELEXTRACT_TASK_RUNNER", "dask")
     monkeypatch.setenv("PEELEXTRACT_WORKERS", "2")
@@ -168,8 +194,7 @@ def test_extraction_processes_give_the_same_outputs_and_errors(
 ) -> None:
     """PEELEXTRACT_EXTRACT_PROCESSES=2: reports are extracted in spawned processes; the outputs are the same
     bytes as in process, and the errors raised there come back as the same documented errors."""
-    from flows.ingest import run_ingest
-
+    from peelextract.flows.ingest import run_ingest
     from peelextract.orchestrate import pool
 
     here = run_ingest(str(inbox), str(tmp_path / "here"))

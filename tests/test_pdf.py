@@ -8,6 +8,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import regex
+from pdfplumber.pdf import PDF
 
 from peelextract.document import Document, normalise_text
 from peelextract.layout import _join_hyphen
@@ -51,15 +52,15 @@ def test_body_text_has_no_furniture_contents_charts_or_note_markers(path: Path) 
     assert doc.page_labels[2] == "3"
 
 
-def _crop_text(pdf: pdfplumber.PDF, ev: Evidence) -> str:
+def _crop_text(pdf: PDF, ev: Evidence) -> str:
     """The text pdfplumber finds inside the evidence's boxes, footnote markers (small raised digits) left out."""
     parts = []
     for box in ev.boxes:
         page = pdf.pages[box.page - 1]
         x0, top, x1, bottom = box.bbox
         crop = page.crop((max(0, x0 - 1), max(0, top - 1), min(page.width, x1 + 1), min(page.height, bottom + 1)))
-        crop = crop.filter(lambda o: o.get("object_type") != "char" or o["size"] > 8.2)
-        parts.append(crop.extract_text() or "")
+        body = crop.filter(lambda o: o.get("object_type") != "char" or o["size"] > 8.2)
+        parts.append(body.extract_text() or "")
     return " ".join(parts)
 
 
@@ -121,7 +122,7 @@ def test_hyphenation_is_undone_only_for_real_words() -> None:
     ],
 )
 def test_join_hyphen_rules(left: str, right: str, joined: bool) -> None:
-    vocab = ({"investigations", "antisocial", "understanding", "wellbeing"}, set())
+    vocab: tuple[set[str], set[str]] = ({"investigations", "antisocial", "understanding", "wellbeing"}, set())
     assert _join_hyphen(left, right, vocab) is joined
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from peelextract.document import Document
-from peelextract.models import Report
+from peelextract.models import CaseCount, CIPercentage, Percentage, Rate, Report
 
 EXPECTED_GRADES = {
     "recording-data": "Good",
@@ -120,7 +120,12 @@ def test_about_the_data_yields_no_findings(sample: tuple[Report, Document]) -> N
     report, _ = sample
     back = next(s for s in report.sections if s.role == "back_matter")
     assert back.title == "About the data"
-    items = [*report.case_counts, *report.ci_percentages, *report.percentages, *report.rates]
+    items: list[CaseCount | CIPercentage | Percentage | Rate] = [
+        *report.case_counts,
+        *report.ci_percentages,
+        *report.percentages,
+        *report.rates,
+    ]
     assert all(not (back.start <= i.evidence.start <= back.end) for i in items)
     assert "32%" in report_text(sample)[back.start : back.end]  # the methodology's own number is there, and ignored
 

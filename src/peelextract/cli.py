@@ -1,5 +1,7 @@
 """Command line. Exit status: 0 all inputs succeeded; 1 any input failed (each failure on stderr naming
-the file and the reason; the others are still written); 2 usage error. ``extract`` never imports Prefect.
+the file and the reason; the others are still written); 2 usage error (an invalid option or environment
+variable). ``extract`` never imports Prefect. ``main`` reads the settings once (``settings.from_env()``)
+and hands them to the command.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from peelextract.errors import PeelError
+from peelextract.errors import PeelError, SettingsError
+from peelextract.settings import Settings, from_env
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _extract(args: argparse.Namespace) -> int:
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.pipeline import path_to_report
     from peelextract.publish.report_json import write_report
 
@@ -28,7 +31,7 @@ def _extract(args: argparse.Namespace) -> int:
     for name in args.inputs:
         path = Path(name)
         try:
-            report, doc = path_to_report(path, round_override=args.round)
+            report, doc = path_to_report(path, round_override=args.round, limits=settings.limits)
             rid = report.report.id
             if rid in seen:
                 raise PeelError(
@@ -65,7 +68,7 @@ def _update_dataset(out: Path) -> None:
     build_dataset(out)
 
 
-def _schema(args: argparse.Namespace) -> int:
+def _schema(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.publish.schemas import write_schemas
 
     for path in write_schemas(Path(args.out)):
@@ -73,10 +76,10 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _eval(args: argparse.Namespace) -> int:
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.evaluate import run_eval
 
-    return run_eval(Path(args.gold_dir), as_json=args.json)
+    return run_eval(Path(args.gold_dir), as_json=args.json, limits=settings.limits)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,9 +111,9 @@ def _add_command_modules(sub: argparse._SubParsersAction[argparse.ArgumentParser
     """Sub-commands defined beside what they run. Each module imports its heavy dependencies (Prefect,
     DuckDB, pyarrow) inside the command function, so ``peelextract extract`` stays fast."""
     from peelextract import orchestrate_cli
-    from peelextract.publish import dataset_cli, review_cli
+    from peelextract.publish import dataset_cli, review_cli, sql_cli
 
-    for module in (dataset_cli, orchestrate_cli, review_cli):
+    for module in (dataset_cli, orchestrate_cli, review_cli, sql_cli):
         module.add_commands(sub)
 
 
@@ -124,7 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
-        return int(args.func(args))
+        settings = from_env()
+    except SettingsError as exc:
+        print(f"peelextract: usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.func(args, settings))
     except PeelError as exc:
         print(f"peelextract: error: {exc}", file=sys.stderr)
         return EXIT_FAILED

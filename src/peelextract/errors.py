@@ -6,6 +6,11 @@ makes that input fail (exit 1 at the end of the batch); other inputs are still w
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the annotation only: errors.py imports nothing at run time
+    from peelextract.orchestrate.summary import RunSummary
+
 
 class PeelError(Exception):
     """Base of every error peelextract raises on purpose. ``code`` is stable and machine-readable."""
@@ -99,3 +104,22 @@ class SchemaVersionError(PeelError):
     """Data written by a newer major version of the contract than this reader understands."""
 
     code = "schema_version"
+
+
+class IngestFailed(PeelError):
+    """Every input of an ingestion batch failed: nothing could be done. Carries the run's summary."""
+
+    code = "ingest_failed"
+
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__(summary.source, f"every input failed: {summary.line()}")
+        self.summary = summary
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the setting cannot take: a usage error (exit 2), not a
+    failure of one input. Names the variable, what it must be and what was found."""
+
+    def __init__(self, variable: str, reason: str) -> None:
+        self.variable = variable
+        super().__init__(f"{variable} {reason}")

@@ -11,20 +11,19 @@ functions only, so ``peelextract extract`` never imports it.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
-from peelextract.errors import PeelError
+from peelextract.errors import IngestFailed
+from peelextract.settings import RUNNERS, RunnerKind, Settings
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-RUNNERS = ("threads", "processes", "dask")
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,33 +75,31 @@ PREFECT_DEFAULTS = {
 }
 
 
-def _flows(name: str, runner: str | None) -> ModuleType:
-    """Import ``flows.<name>`` (after setting the runner, which the flow reads at import)."""
+def _prefect_defaults() -> None:
+    """Hand Prefect (this process, its temporary server, served runs) the defaults above: written for Prefect
+    to read, not settings of this tool."""
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    if runner:
-        os.environ["PEELEXTRACT_TASK_RUNNER"] = runner
-    try:
-        return importlib.import_module(f"flows.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("flows", f"flows.{name}"):
-            raise
-    # Installed without the top-level ``flows`` package (an editable install made before it existed):
-    # use the checkout this module lives in, and tell child processes (served runs, workers) too.
-    root = Path(__file__).resolve().parents[2]
-    if not (root / "flows" / "__init__.py").is_file():
-        raise PeelError("flows", "the flows package is not installed; run scripts/setup.sh")
-    sys.path.insert(0, str(root))
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
-    return importlib.import_module(f"flows.{name}")
 
 
-def _ingest(args: argparse.Namespace) -> int:
+def _with_runner(settings: Settings, runner: str | None) -> Settings:
+    """``--runner`` wins over ``PEELEXTRACT_TASK_RUNNER``."""
+    return replace(settings, task_runner=cast(RunnerKind, runner)) if runner else settings
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     source = _source(args.source)
-    flows = _flows("ingest", args.runner)
+    _prefect_defaults()
+    from peelextract.flows.ingest import run_ingest
+
     try:
-        summary: Any = flows.run_ingest(source, str(Path(args.out).resolve()), use_cache=args.use_cache)
-    except flows.IngestFailed as exc:
+        summary = run_ingest(
+            source,
+            str(Path(args.out).resolve()),
+            use_cache=args.use_cache,
+            settings=_with_runner(settings, args.runner),
+        )
+    except IngestFailed as exc:
         summary = exc.summary
     print(summary.line())
     for r in summary.failed:
@@ -113,8 +110,8 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
-def _serve(args: argparse.Namespace) -> int:
-    if not os.environ.get("PREFECT_API_URL"):
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.prefect_api_url:
         raise ValueError(
             "serve needs a running Prefect server: start one with scripts/prefect-server.sh "
             "and export PREFECT_API_URL=<the URL it prints> (schedules do not fire on the "
@@ -123,12 +120,17 @@ def _serve(args: argparse.Namespace) -> int:
     if args.interval is not None and args.interval <= 0:
         raise ValueError("--interval must be a positive number of seconds")
     source = _source(args.source)
-    flows = _flows("ingest", args.runner)
+    settings = _with_runner(settings, args.runner)
+    _prefect_defaults()
     from prefect.types.entrypoint import EntrypointType
+
+    from peelextract.flows.ingest import ingest_reports, task_runner
 
     name = args.name or "ingest-" + "".join(c if c.isalnum() else "-" for c in Path(source).name or source)[:50]
     schedule: dict[str, Any] = {"cron": args.cron} if args.cron else {"interval": args.interval}
-    flow = flows.ingest_reports.with_options(task_runner=flows.task_runner_from_env())
+    # Served runs run this flow object in a child process, so the runner set here holds; each run reads the
+    # other settings from the environment it inherits when it starts.
+    flow = ingest_reports.with_options(task_runner=task_runner(settings))
     flow.serve(
         name=name,
         parameters={"source": source, "out_dir": str(Path(args.out).resolve())},
@@ -139,9 +141,11 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _reextract(args: argparse.Namespace) -> int:
-    flows = _flows("reextract", None)
-    result = flows.reextract_report(args.report, str(Path(args.out).resolve()))
+def _reextract(args: argparse.Namespace, settings: Settings) -> int:
+    _prefect_defaults()
+    from peelextract.flows.reextract import reextract_report
+
+    result = reextract_report(args.report, str(Path(args.out).resolve()), settings)
     print(
         f"{result.location}: {Path(args.out) / f'{result.report_id}.json'} ({result.grades} grades, "
         f"{result.case_counts} case counts, {result.ci_percentages} CI percentages)"

@@ -16,6 +16,7 @@ import regex
 
 from peelextract.document import Document
 from peelextract.errors import ContractError
+from peelextract.kinds import KINDS
 from peelextract.models import Evidence, Report, Warning
 
 log = logging.getLogger(__name__)
@@ -24,17 +25,14 @@ _STATED = regex.compile(r"^\s*\(?\s*(?P<pct>\d{1,3}(?:\.\d+)?)\s?(?:%|percent|pe
 
 
 def _evidences(report: Report) -> Iterator[tuple[str, Evidence]]:
-    for name in ("grades", "case_counts", "ci_percentages", "percentages", "rates", "areas_for_improvement"):
-        for i, item in enumerate(getattr(report, name)):
-            for field in ("evidence", "sentence", "badge", "table", "average_evidence"):
-                ev = getattr(item, field, None)
-                if isinstance(ev, Evidence):
-                    yield f"{name}[{i}].{field}", ev
-    for i, u in enumerate(report.ungraded_areas):
-        if u.evidence is not None:
-            yield f"ungraded_areas[{i}].evidence", u.evidence
-    if report.graded_area_count is not None:
-        yield "graded_area_count.evidence", report.graded_area_count.evidence
+    """Every checked value's evidence, named by where it sits in the report (``case_counts[3].evidence``)."""
+    for kind in KINDS:
+        if not kind.checked:
+            continue
+        for i, item in enumerate(kind.values(report)):
+            where = kind.field if kind.single else f"{kind.field}[{i}]"
+            for attr, ev in kind.evidences(item):
+                yield f"{where}.{attr}", ev
 
 
 def check_provenance(report: Report, doc: Document) -> None:

@@ -20,6 +20,8 @@ import time
 from array import array
 from typing import Any
 
+import regex
+
 from peelextract.errors import EncryptedPdfError, LimitExceededError, NoTextLayerError, PdfError
 from peelextract.ingest.pdf_guards import check_complete, check_inflation
 from peelextract.ingest.pdf_tags import StructTable, is_tagged, page_tags
@@ -28,6 +30,8 @@ from peelextract.pdfium import PDFIUM_LOCK
 from peelextract.settings import Limits
 
 log = logging.getLogger(__name__)
+
+_ASTRAL = regex.compile("[\U00010000-\U0010ffff]")  # a character outside the BMP: two UTF-16 units
 
 
 def _open(src: SourceBytes) -> object:
@@ -42,13 +46,26 @@ def _open(src: SourceBytes) -> object:
         raise PdfError(src.name, f"cannot open PDF: the file is corrupt; pdfium said: {msg}") from exc
 
 
+def _aligned_text(utf16: bytes, n: int) -> str:
+    """pdfium's ``n`` characters as a string of length ``n``, ``text[i]`` being pdfium's character ``i``.
+
+    pdfium counts a character outside the Basic Multilingual Plane (U+1D400, what Word and LaTeX write for
+    maths) as two, its UTF-16 surrogate halves, each with a box; decoded, the pair is one Python character.
+    It is kept at the first half's index and the second half becomes a word joiner, which normalisation
+    drops (``document._DROP``); a lone half is U+FFFD (``errors="replace"``)."""
+    text = utf16.decode("utf-16-le", errors="replace")
+    if len(text) != n:
+        text = _ASTRAL.sub("\\g<0>\u2060", text)
+    return text if len(text) == n else text[:n].ljust(n, "\ufffd")  # never shorter than pdfium's count
+
+
 def _page_chars(raw: object, textpage: object, height: float) -> tuple[str, array, array, array]:  # type: ignore[type-arg]
     n = raw.FPDFText_CountChars(textpage)  # type: ignore[attr-defined]
     if n <= 0:
         return "", array("f"), array("f"), array("h")
     buf = ctypes.create_string_buffer((n + 1) * 2)
     raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))  # type: ignore[attr-defined]
-    text = buf.raw[: n * 2].decode("utf-16-le", errors="replace")
+    text = _aligned_text(buf.raw[: n * 2], n)
     rect = raw.FS_RECTF()  # type: ignore[attr-defined]
     handle = textpage.raw  # type: ignore[attr-defined]  # the raw handle: no wrapper conversion per call
     loose, size_of, weight_of = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight  # type: ignore[attr-defined]

@@ -13,25 +13,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peelextract import settings
 from peelextract.publish.files import atomic_write_bytes, atomic_write_text
 
 log = logging.getLogger(__name__)
 
 STATE_DIR = ".state"
-VERSION_OVERRIDE_ENV = "PEELEXTRACT_EXTRACTOR_VERSION_OVERRIDE"
 _SHA = re.compile(r"^[0-9a-f]{64}$")
-
-
-def extractor_version() -> str:
-    """The version the cache is keyed on: ``PEELEXTRACT_EXTRACTOR_VERSION_OVERRIDE`` or EXTRACTOR_VERSION."""
-    return os.environ.get(VERSION_OVERRIDE_ENV) or settings.EXTRACTOR_VERSION
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ Every failure is a ``FetchError`` naming the URL and the reason.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -23,23 +22,13 @@ import httpx
 
 from peelextract.errors import FetchError
 from peelextract.ingest.formats import content_types
-from peelextract.settings import Limits
+from peelextract.settings import FetchPolicy
 
 log = logging.getLogger(__name__)
 
 REPORT_TYPES = content_types()  # every format a reader is registered for (ingest.formats)
 LISTING_TYPES = content_types("html")  # a listing page is HTML: its links are read
 USER_AGENT = "peelextract (+https://github.com/; PEEL report extraction)"
-
-
-@dataclass(frozen=True)
-class FetchPolicy:
-    timeout: float = 30.0
-    retries: int = 3
-    backoff: float = 0.5
-    max_backoff: float = 8.0
-    per_host: int = 4
-    max_bytes: int = Limits().max_bytes
 
 
 @dataclass(frozen=True)
@@ -166,26 +155,14 @@ class _Transient(Exception):
         self.reason = reason
 
 
-_default: Fetcher | None = None
+_defaults: dict[FetchPolicy, Fetcher] = {}
 _default_lock = threading.Lock()
 
 
-def default_fetcher() -> Fetcher:
-    """The process-wide fetcher (so the per-host limit holds across the threads of a task runner)."""
-    global _default
+def default_fetcher(policy: FetchPolicy) -> Fetcher:
+    """The process-wide fetcher for ``policy`` (so the per-host limit holds across the threads of a task
+    runner); the policy comes from ``settings.from_env()`` at the entry point."""
     with _default_lock:
-        if _default is None:
-            _default = Fetcher(policy=policy_from_env())
-        return _default
-
-
-def policy_from_env() -> FetchPolicy:
-    """``PEELEXTRACT_FETCH_TIMEOUT`` / ``_FETCH_RETRIES`` / ``_FETCH_PER_HOST`` / ``PEELEXTRACT_MAX_BYTES``."""
-    base = FetchPolicy()
-    return FetchPolicy(
-        timeout=float(os.environ.get("PEELEXTRACT_FETCH_TIMEOUT", base.timeout)),
-        retries=int(os.environ.get("PEELEXTRACT_FETCH_RETRIES", base.retries)),
-        backoff=float(os.environ.get("PEELEXTRACT_FETCH_BACKOFF", base.backoff)),
-        per_host=int(os.environ.get("PEELEXTRACT_FETCH_PER_HOST", base.per_host)),
-        max_bytes=int(os.environ.get("PEELEXTRACT_MAX_BYTES", base.max_bytes)),
-    )
+        if policy not in _defaults:
+            _defaults[policy] = Fetcher(policy=policy)
+        return _defaults[policy]

@@ -13,23 +13,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
-ENV = "PEELEXTRACT_EXTRACT_PROCESSES"
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
-
-
-def extract_processes() -> int:
-    """The configured number of extraction processes (0: extract in the calling process)."""
-    value = os.environ.get(ENV, "0").strip() or "0"
-    if not value.isdigit():
-        raise ValueError(f"{ENV} must be a whole number of processes; found {value!r}")
-    return int(value)
 
 
 def _warm() -> None:
@@ -39,10 +29,10 @@ def _warm() -> None:
     pipeline()
 
 
-def extraction_pool() -> ProcessPoolExecutor | None:
-    """The process-wide pool (created on first use, spawned: the flow's process runs threads, so forking
-    it could copy a held lock into the child), or None when extraction runs in process."""
-    n = extract_processes()
+def extraction_pool(n: int) -> ProcessPoolExecutor | None:
+    """The process-wide pool of ``n`` processes (``Settings.extract_processes``; created on first use,
+    spawned: the flow's process runs threads, so forking it could copy a held lock into the child), or None
+    when ``n`` is 0 and extraction runs in process."""
     if n == 0:
         return None
     global _pool

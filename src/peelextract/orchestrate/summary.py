@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from peelextract.errors import PeelError
+from peelextract.models import Report
 from peelextract.orchestrate.work import ItemResult
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def publish_outputs(summary: RunSummary) -> None:
         summary.notes.append(f"review site not built: {exc}")
 
 
-def _load_reports(out: Path, ids: list[str]) -> list[Any]:
-    from peelextract.models import Report
+def _load_reports(out: Path, ids: list[str]) -> list[Report]:
+    from peelextract.publish.report_json import read_report
 
-    return [Report.model_validate_json((out / f"{rid}.json").read_text(encoding="utf-8")) for rid in ids]
+    return [read_report(out / f"{rid}.json") for rid in ids]

@@ -24,7 +24,7 @@ from peelextract.errors import (
     PeelError,
 )
 from peelextract.ingest import SourceBytes, read_bytes
-from peelextract.orchestrate.cache import CacheEntry, SourceRecord, StateStore, extractor_version
+from peelextract.orchestrate.cache import CacheEntry, SourceRecord, StateStore
 from peelextract.orchestrate.fetch import LISTING_TYPES, Fetcher, Validators, default_fetcher
 from peelextract.orchestrate.pool import extraction_pool
 from peelextract.orchestrate.quarantine import release, safe_quarantine
@@ -35,7 +35,7 @@ from peelextract.orchestrate.sources import (
     items_from_links,
     listing_links,
 )
-from peelextract.settings import Limits, limits_from_env
+from peelextract.settings import Limits, Settings
 
 log = logging.getLogger(__name__)
 
@@ -80,26 +80,26 @@ class ItemResult:
         }
 
 
-def discover(source: str, fetcher: Fetcher | None = None) -> list[SourceItem]:
+def discover(source: str, fetcher: Fetcher | None = None, settings: Settings | None = None) -> list[SourceItem]:
     """The inputs of ``source``: an inbox folder, or an http(s) URL of a listing page."""
     if not is_url(source):
         return discover_inbox(Path(source))
-    page = (fetcher or default_fetcher()).fetch(source, allowed_types=LISTING_TYPES)
+    page = (fetcher or default_fetcher((settings or Settings()).fetch)).fetch(source, allowed_types=LISTING_TYPES)
     html = (page.data or b"").decode("utf-8", errors="replace")
     items = items_from_links(listing_links(html, page.url))
     log.info("listing %s: %d report links", source, len(items))
     return items
 
 
-def unchanged_files(items: list[SourceItem], out_dir: Path, limits: Limits | None = None) -> list[ItemResult]:
+def unchanged_files(items: list[SourceItem], out_dir: Path, settings: Settings | None = None) -> list[ItemResult]:
     """The results of the local files whose bytes and extractor version the cache already holds.
 
     One pass before any task is scheduled: an unchanged report then costs a hash and a cache read, not a
     Prefect task run (40-120 ms each on the temporary server). URLs are left to their tasks: only a
     (conditional) fetch can tell whether they changed."""
+    settings = settings or Settings()
     store = StateStore(out_dir)
-    version = extractor_version()
-    limits = limits or limits_from_env()
+    version, limits = settings.extractor_version, settings.limits
     out: list[ItemResult] = []
     for item in items:
         started = time.perf_counter()
@@ -138,22 +138,26 @@ def process_item(
     *,
     use_cache: bool = True,
     fetcher: Fetcher | None = None,
-    limits: Limits | None = None,
+    settings: Settings | None = None,
 ) -> ItemResult:
-    """Ingest one input; see the module docstring. ``use_cache=False`` re-fetches and re-extracts."""
+    """Ingest one input; see the module docstring. ``use_cache=False`` re-fetches and re-extracts.
+    ``settings`` (limits, fetch policy, extractor version, extraction processes) default to the defaults:
+    entry points pass the ones they read with ``settings.from_env()``."""
     started = time.perf_counter()
+    settings = settings or Settings()
     store = StateStore(out_dir)
-    version = extractor_version()
-    limits = limits or limits_from_env()
+    version, limits = settings.extractor_version, settings.limits
     data: bytes | None = None
     sha: str | None = None
     try:
-        src, record, not_modified = _load(item, store, fetcher, limits, conditional=use_cache)
+        src, record, not_modified = _load(
+            item, store, fetcher or default_fetcher(settings.fetch), limits, conditional=use_cache
+        )
         data, sha = src.data, src.sha256
         hit = store.lookup(sha, version) if use_cache else None
         if hit is not None:
             return _cached(item, store, hit, record, sha, not_modified, started)
-        pool = extraction_pool()
+        pool = extraction_pool(settings.extract_processes)
         if pool is None:
             entry = extract_and_publish(src, out_dir, version, limits)
         else:
@@ -224,7 +228,7 @@ def extract_and_publish(src: SourceBytes, out_dir: Path, version: str, limits: L
 
 
 def _load(
-    item: SourceItem, store: StateStore, fetcher: Fetcher | None, limits: Limits, *, conditional: bool
+    item: SourceItem, store: StateStore, fetcher: Fetcher, limits: Limits, *, conditional: bool
 ) -> tuple[SourceBytes, SourceRecord, bool]:
     record = store.source(item.location) or SourceRecord(location=item.location, name=item.name)
     if item.kind == "file":
@@ -232,7 +236,6 @@ def _load(
         if not path.is_file():
             raise InputError(item.location, "no such file")
         return read_bytes(path.read_bytes(), path.name, limits), record, False
-    fetcher = fetcher or default_fetcher()
     cached = store.blob(record.sha256) if conditional and record.sha256 else None
     sent = Validators(record.etag, record.last_modified) if cached is not None else None
     result = fetcher.fetch(item.location, sent)

@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from peelextract.settings import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -21,8 +23,10 @@ def _out_dir(value: str) -> Path:
     return path
 
 
-def _dataset_build(args: argparse.Namespace) -> int:
-    from peelextract.publish.dataset import DATASET_DIR, DB_NAME, build_dataset
+def _dataset_build(args: argparse.Namespace, settings: Settings) -> int:
+    from peelextract.publish.dataset import build_dataset
+    from peelextract.publish.dataset_db import DB_NAME
+    from peelextract.publish.dataset_export import DATASET_DIR
 
     out = _out_dir(args.out)
     build_dataset(out)
@@ -32,7 +36,7 @@ def _dataset_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.publish.dataset import export_csv, export_xlsx
 
     out = _out_dir(args.out)

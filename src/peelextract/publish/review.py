@@ -16,10 +16,10 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
-
+from peelextract.errors import ContractError, InputError
 from peelextract.models import Report, Section
 from peelextract.publish.files import atomic_write_text
+from peelextract.publish.report_json import read_report_data, report_from_data
 from peelextract.publish.review_marks import KINDS, MarkState, Span, collect_spans, render_line
 from peelextract.publish.review_pages import pages_section, value_boxes
 from peelextract.publish.review_values import panel_entries
@@ -58,14 +58,22 @@ def page_shell(title: str, body: str, scripts: tuple[str, ...], body_class: str 
 
 
 def load_reports(out_dir: Path) -> tuple[list[Loaded], list[str]]:
-    """Every Report in ``out_dir`` (sorted by id) and a note for each JSON file that is not one."""
+    """Every Report in ``out_dir`` (sorted by id) and a note for each JSON file that is not one.
+
+    A JSON object without ``schema_version`` is not a report and is listed as skipped; a report whose
+    version this peelextract cannot read raises ``SchemaVersionError`` naming the file, as the dataset
+    does, rather than silently leaving it out of the site.
+    """
     loaded: list[Loaded] = []
     skipped: list[str] = []
     for path in sorted(out_dir.glob("*.json")):
         try:
-            report = Report.model_validate_json(path.read_bytes())
-        except (ValidationError, ValueError, OSError) as exc:
-            log.warning("review: skipping %s: not a report (%s)", path.name, type(exc).__name__)
+            data = read_report_data(path)
+            if "schema_version" not in data:
+                raise ContractError(str(path), "no schema_version")
+            report = report_from_data(data, path)
+        except (InputError, ContractError) as exc:
+            log.warning("review: skipping %s: not a report (%s)", path.name, exc.code)
             skipped.append(path.name)
             continue
         txt = path.with_suffix(".txt")

@@ -6,10 +6,12 @@ import argparse
 import logging
 from pathlib import Path
 
+from peelextract.settings import Settings
+
 log = logging.getLogger(__name__)
 
 
-def _review(args: argparse.Namespace) -> int:
+def _review(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.publish.review import build_site
 
     out = Path(args.out)

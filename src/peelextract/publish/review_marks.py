@@ -15,22 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from peelextract.kinds import KINDS as VALUE_KINDS
 from peelextract.models import Evidence, Report
 
 log = logging.getLogger(__name__)
 
-# Kinds of value, in panel order, with their human names.
-KINDS: tuple[tuple[str, str], ...] = (
-    ("grade", "Grades"),
-    ("ungraded", "Ungraded areas"),
-    ("count", "Graded-area count"),
-    ("case", "Case counts"),
-    ("ci", "CI percentages"),
-    ("pct", "Percentages"),
-    ("rate", "Rates"),
-    ("afi", "Areas for improvement"),
-    ("warning", "Warnings"),
-)
+# Kinds of value, in panel order, with their human names (from the registry).
+KINDS: tuple[tuple[str, str], ...] = tuple((k.key, k.name) for k in VALUE_KINDS)
 KIND_NAMES = dict(KINDS)
 
 
@@ -58,33 +49,19 @@ class MarkState:
 
 
 def value_evidence(report: Report) -> Iterable[tuple[str, int, Evidence | None]]:
-    for i, g in enumerate(report.grades):
-        yield "grade", i, g.evidence
-    for i, u in enumerate(report.ungraded_areas):
-        yield "ungraded", i, u.evidence
-    if report.graded_area_count is not None:
-        yield "count", 0, report.graded_area_count.evidence
-    for i, c in enumerate(report.case_counts):
-        yield "case", i, c.evidence
-    for i, ci in enumerate(report.ci_percentages):
-        yield "ci", i, ci.evidence
-    for i, p in enumerate(report.percentages):
-        yield "pct", i, p.evidence
-    for i, r in enumerate(report.rates):
-        yield "rate", i, r.evidence
-    for i, a in enumerate(report.areas_for_improvement):
-        yield "afi", i, a.evidence
-    for i, w in enumerate(report.warnings):
-        yield "warning", i, w.evidence
+    for kind in VALUE_KINDS:
+        for i, value in enumerate(kind.values(report)):
+            yield kind.key, i, value.evidence
 
 
 def _secondary(report: Report) -> Iterable[tuple[str, int, str, Evidence | None]]:
-    for i, g in enumerate(report.grades):
-        for role, ev in (("badge", g.badge), ("sentence", g.sentence), ("table", g.table)):
-            if ev is not None and (ev.start, ev.end) != (g.evidence.start, g.evidence.end):
-                yield "grade", i, role, ev
-    for i, r in enumerate(report.rates):
-        yield "rate", i, "average", r.average_evidence
+    """Secondary evidence (a grade's badge, a rate's average), unless it is the value's own evidence."""
+    for kind in VALUE_KINDS:
+        for i, value in enumerate(kind.values(report) if kind.aux else ()):
+            for role, attr in kind.aux:
+                ev = getattr(value, attr)
+                if ev is None or (ev.start, ev.end) != (value.evidence.start, value.evidence.end):
+                    yield kind.key, i, role, ev
 
 
 def evidence_ok(ev: Evidence, text: str) -> bool:

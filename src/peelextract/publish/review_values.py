@@ -13,42 +13,10 @@ from html import escape
 
 from pydantic import BaseModel
 
-from peelextract.models import AreaForImprovement, CaseCount, CIPercentage, Grade, Rate, Report
-from peelextract.publish.review_marks import KINDS
+from peelextract.kinds import KINDS
+from peelextract.models import Report
 
 log = logging.getLogger(__name__)
-
-
-def _num(v: float) -> str:
-    return f"{v:g}"
-
-
-def grade_label(g: Grade) -> str:
-    extra = f" (carried over from {g.carried_over_year})" if g.carried_over_year else ""
-    changed = f", was {g.changed_from}" if g.changed_from else ""
-    return f"{g.grade}: {g.area_title}{extra}{changed}"
-
-
-def case_label(c: CaseCount) -> str:
-    qual = f" {c.qualifier}" if c.qualifier else ""
-    mark = "✓" if c.polarity == "success" else "✗"
-    return f"{qual.strip() + ' ' if qual else ''}{c.x} of {c.y} ({_num(c.share)}%) {mark} {c.polarity}"
-
-
-def ci_label(c: CIPercentage) -> str:
-    year = f" {c.year}" if c.year else ""
-    return f"{_num(c.value)}% ± {_num(c.ci)} ({_num(c.lower)}–{_num(c.upper)}) · {c.period}{year}"
-
-
-def rate_label(r: Rate) -> str:
-    avg = f" (England and Wales {_num(r.england_wales_average)})" if r.england_wales_average is not None else ""
-    return f"{_num(r.value)} {r.unit} per {r.per:,} {r.denominator}{avg}"
-
-
-def afi_label(a: AreaForImprovement) -> str:
-    name = "Cause of concern" if a.kind == "cause_of_concern" else "Area for improvement"
-    short = a.text if len(a.text) <= 110 else a.text[:107].rstrip() + "…"
-    return f"{name}: {short}"
 
 
 def _where(value: BaseModel) -> str:
@@ -59,23 +27,9 @@ def _where(value: BaseModel) -> str:
 
 def _items(report: Report) -> Iterable[tuple[str, int, str, BaseModel]]:
     """(kind, index, label, model) for every value, in panel order."""
-    labels: dict[str, list[tuple[str, BaseModel]]] = {
-        "grade": [(grade_label(g), g) for g in report.grades],
-        "ungraded": [(f"{u.area_title} (not graded)", u) for u in report.ungraded_areas],
-        "count": [],
-        "case": [(case_label(c), c) for c in report.case_counts],
-        "ci": [(ci_label(c), c) for c in report.ci_percentages],
-        "pct": [(f"{_num(p.value)}%", p) for p in report.percentages],
-        "rate": [(rate_label(r), r) for r in report.rates],
-        "afi": [(afi_label(a), a) for a in report.areas_for_improvement],
-        "warning": [(f"{w.code}: {w.message}", w) for w in report.warnings],
-    }
-    gac = report.graded_area_count
-    if gac is not None:
-        labels["count"].append((f"Graded {gac.graded} of {gac.total} areas; {gac.found} grades found", gac))
-    for kind, _ in KINDS:
-        for index, (label, model) in enumerate(labels[kind]):
-            yield kind, index, label, model
+    for kind in KINDS:
+        for index, value in enumerate(kind.values(report)):
+            yield kind.key, index, kind.label(value), value
 
 
 def _entry(kind: str, index: int, label: str, model: BaseModel, marked: set[str], pages: list[int]) -> str:
@@ -104,9 +58,9 @@ def panel_entries(report: Report, marked: set[str], box_pages: dict[str, list[in
         key = f"{kind}-{index}"
         groups.setdefault(kind, []).append(_entry(kind, index, label, model, marked, box_pages.get(key, [])))
     parts = [
-        f'<section class="group" data-kind="{kind}"><h2>{escape(name)} ({len(groups[kind])})</h2>'
-        f'<ol class="entries">{"".join(groups[kind])}</ol></section>'
-        for kind, name in KINDS
-        if groups.get(kind)
+        f'<section class="group" data-kind="{kind.key}"><h2>{escape(kind.name)} ({len(groups[kind.key])})</h2>'
+        f'<ol class="entries">{"".join(groups[kind.key])}</ol></section>'
+        for kind in KINDS
+        if groups.get(kind.key)
     ]
     return "".join(parts), {k: len(v) for k, v in groups.items()}

@@ -1,0 +1,199 @@
+"""The registry of value kinds: one entry per kind of value a Report carries (grades, case counts, …).
+
+Validation, the dataset tables, the review page and the evaluation derive their lists of kinds from
+``KINDS`` instead of spelling them out, so adding a kind is: its model (``models.py`` and a ``Report``
+field), its extractor module (called from ``pipeline.extract_report``), one entry here, and — because
+they are published contracts written by hand — its dataset columns (``publish/kind_tables.py``) and, if
+gold annotations score it, its matchers (``eval_scoring.py``). ``tests/test_kinds.py`` fails when any
+consumer misses a kind.
+
+Only ``models`` is imported here, so every stage (validate, publish, evaluate) can import the registry
+without importing upward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from peelextract.models import (
+    AreaForImprovement,
+    CaseCount,
+    CIPercentage,
+    Evidence,
+    Grade,
+    GradedAreaCount,
+    Model,
+    Percentage,
+    Rate,
+    Report,
+    UngradedArea,
+    Warning,
+)
+
+
+@dataclass(frozen=True)
+class ValueKind:
+    """One kind of value.
+
+    ``field`` is its ``Report`` attribute, ``key`` its short id on the review page (``#v-<key>-<index>``,
+    CSS class ``k-<key>``) and ``name`` its human name. Every value has its ``evidence``; ``aux`` names
+    secondary evidence attributes (role shown on the review page, attribute), highlighted and checked too.
+    ``table`` is its dataset table (None when its figures are columns of another table) and ``identity``
+    the value part of a row's content-derived id there. ``checked`` is False for warnings, whose evidence
+    points at values already checked. ``short`` names the kind in tight columns (the eval table).
+    """
+
+    field: str
+    key: str
+    name: str
+    model: type[Model]
+    label: Callable[[Any], str]
+    short: str
+    table: str | None = None
+    identity: Callable[[Any], str] | None = None
+    aux: tuple[tuple[str, str], ...] = ()
+    single: bool = False
+    checked: bool = True
+
+    def values(self, report: Report) -> list[Any]:
+        """This kind's values in ``report``, in document order (a single value is a list of zero or one)."""
+        found = getattr(report, self.field)
+        if self.single:
+            return [] if found is None else [found]
+        return list(found)
+
+    def evidences(self, value: Any) -> Iterator[tuple[str, Evidence]]:
+        """(attribute, evidence) for the value's evidence and each secondary evidence it has."""
+        for attr in ("evidence", *(a for _, a in self.aux)):
+            ev = getattr(value, attr, None)
+            if isinstance(ev, Evidence):
+                yield attr, ev
+
+
+def _num(v: float) -> str:
+    return f"{v:g}"
+
+
+def grade_label(g: Grade) -> str:
+    extra = f" (carried over from {g.carried_over_year})" if g.carried_over_year else ""
+    changed = f", was {g.changed_from}" if g.changed_from else ""
+    return f"{g.grade}: {g.area_title}{extra}{changed}"
+
+
+def case_label(c: CaseCount) -> str:
+    qual = f" {c.qualifier}" if c.qualifier else ""
+    mark = "✓" if c.polarity == "success" else "✗"
+    return f"{qual.strip() + ' ' if qual else ''}{c.x} of {c.y} ({_num(c.share)}%) {mark} {c.polarity}"
+
+
+def ci_label(c: CIPercentage) -> str:
+    year = f" {c.year}" if c.year else ""
+    return f"{_num(c.value)}% ± {_num(c.ci)} ({_num(c.lower)}–{_num(c.upper)}) · {c.period}{year}"
+
+
+def rate_label(r: Rate) -> str:
+    avg = f" (England and Wales {_num(r.england_wales_average)})" if r.england_wales_average is not None else ""
+    return f"{_num(r.value)} {r.unit} per {r.per:,} {r.denominator}{avg}"
+
+
+def afi_label(a: AreaForImprovement) -> str:
+    name = "Cause of concern" if a.kind == "cause_of_concern" else "Area for improvement"
+    short = a.text if len(a.text) <= 110 else a.text[:107].rstrip() + "…"
+    return f"{name}: {short}"
+
+
+def count_label(c: GradedAreaCount) -> str:
+    return f"Graded {c.graded} of {c.total} areas; {c.found} grades found"
+
+
+# In review-panel order. The dataset's table order is its own (publish/tables.py): first release first.
+KINDS: tuple[ValueKind, ...] = (
+    ValueKind(
+        "grades",
+        "grade",
+        "Grades",
+        Grade,
+        grade_label,
+        "grades",
+        table="grades",
+        identity=lambda g: f"{g.area}|{g.grade}|{g.carried_over_year}",
+        aux=(("badge", "badge"), ("sentence", "sentence"), ("table", "table")),
+    ),
+    ValueKind(
+        "ungraded_areas",
+        "ungraded",
+        "Ungraded areas",
+        UngradedArea,
+        lambda u: f"{u.area_title} (not graded)",
+        "ungraded",
+        table="ungraded_areas",
+        identity=lambda u: u.area,
+    ),
+    ValueKind("graded_area_count", "count", "Graded-area count", GradedAreaCount, count_label, "count", single=True),
+    ValueKind(
+        "case_counts",
+        "case",
+        "Case counts",
+        CaseCount,
+        case_label,
+        "cases",
+        table="case_counts",
+        identity=lambda c: f"{c.x}|{c.y}|{c.polarity}",
+    ),
+    ValueKind(
+        "ci_percentages",
+        "ci",
+        "CI percentages",
+        CIPercentage,
+        ci_label,
+        "CI %",
+        table="ci_percentages",
+        identity=lambda c: f"{c.value}|{c.ci}|{c.period}",
+    ),
+    ValueKind(
+        "percentages",
+        "pct",
+        "Percentages",
+        Percentage,
+        lambda p: f"{_num(p.value)}%",
+        "%",
+        table="percentages",
+        identity=lambda p: f"{p.value}",
+    ),
+    ValueKind(
+        "rates",
+        "rate",
+        "Rates",
+        Rate,
+        rate_label,
+        "rates",
+        table="rates",
+        identity=lambda x: f"{x.value}|{x.unit}|{x.per}|{x.denominator}",
+        aux=(("average", "average_evidence"),),
+    ),
+    ValueKind(
+        "areas_for_improvement",
+        "afi",
+        "Areas for improvement",
+        AreaForImprovement,
+        afi_label,
+        "AFIs",
+        table="areas_for_improvement",
+        identity=lambda a: f"{a.kind}|{a.text}",
+    ),
+    ValueKind(
+        "warnings",
+        "warning",
+        "Warnings",
+        Warning,
+        lambda w: f"{w.code}: {w.message}",
+        "warnings",
+        table="warnings",
+        identity=lambda w: f"{w.code}|{w.message}",
+        checked=False,
+    ),
+)
+KINDS_BY_KEY: dict[str, ValueKind] = {k.key: k for k in KINDS}
+KINDS_BY_FIELD: dict[str, ValueKind] = {k.field: k for k in KINDS}
