@@ -27,7 +27,7 @@ def grades_of(report: Report) -> set[tuple[str, str, int | None]]:
 
 
 def earlier_of(report: Report) -> set[tuple[str, str, str, int | None]]:
-    return {(e.area, e.grade, e.kind, e.year) for e in report.earlier_judgments}
+    return {(e.area, e.grade, e.kind, e.year) for e in report.report.earlier_judgments}
 
 
 def grade(report: Report, area: str) -> Grade:

@@ -65,7 +65,7 @@ def test_every_statement_is_a_witness_and_history_is_told(stem: str) -> None:
     """Each current mention of the truth is a witness of its grade; each previous one an earlier judgment."""
     got = report(stem)
     witnesses = {(g.area_title, g.grade, m.evidence.text) for g in got.grades for m in g.mentions}
-    earlier = {(e.area, e.grade, e.kind, e.year, e.evidence.text) for e in got.earlier_judgments}
+    earlier = {(e.area, e.grade, e.kind, e.year, e.evidence.text) for e in got.report.earlier_judgments}
     for m in truth(stem)["mentions"]:
         if m["kind"] == "current":
             assert (m["area_title"], m["grade"], m["text"]) in witnesses, m

@@ -87,6 +87,32 @@ class RoundDecision(Model):
     clues: list[str] = Field(default_factory=list)
 
 
+MentionSource = Literal["sentence", "list", "table", "badge"]
+EarlierKind = Literal["previous", "carried_over"]
+
+
+class Mention(Model):
+    """One statement of a grade: a judgment sentence, a list item or text alternative ("Investigating crime:
+    good"), a summary-table row or a badge (bare grade line). Every statement of one grade is a witness of it."""
+
+    source: MentionSource
+    evidence: Evidence
+
+
+class EarlierJudgment(Model):
+    """An earlier judgment told in passing, with its year: ``previous`` when this inspection replaced it ("two
+    years ago, when we judged the force to require improvement"), ``carried_over`` when it still stands ("we did
+    not inspect it again and have carried forward our 2017 judgment"; that one is also a ``Grade`` with its
+    ``carried_over_year``). Never this round's grade."""
+
+    area: str
+    area_title: str
+    grade: GradeName
+    kind: EarlierKind
+    year: int | None
+    evidence: Evidence
+
+
 class ReportInfo(Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     force: str
@@ -97,6 +123,9 @@ class ReportInfo(Model):
     # Where the force's name was read: the body ("text", with ``force_evidence``), else the page title, its URL or
     # the file name (no evidence in the text then).
     force_source: Literal["text", "title", "url", "file name"] = "text"
+    # The report's account of earlier inspections: history, not values of this inspection (the grades it carries
+    # over are also in ``Report.grades`` with their ``carried_over_year``).
+    earlier_judgments: list[EarlierJudgment] = Field(default_factory=list)
 
 
 class Paragraph(Model):
@@ -124,32 +153,6 @@ class Section(Model):
     page: int | None = None
     badge: GradeName | None = None
     findings: list[Finding]
-
-
-MentionSource = Literal["sentence", "list", "table", "badge"]
-EarlierKind = Literal["previous", "carried_over"]
-
-
-class Mention(Model):
-    """One statement of a grade: a judgment sentence, a list item or text alternative ("Investigating crime:
-    good"), a summary-table row or a badge (bare grade line). Every statement of one grade is a witness of it."""
-
-    source: MentionSource
-    evidence: Evidence
-
-
-class EarlierJudgment(Model):
-    """An earlier judgment told in passing, with its year: ``previous`` when this inspection replaced it ("two
-    years ago, when we judged the force to require improvement"), ``carried_over`` when it still stands ("we did
-    not inspect it again and have carried forward our 2017 judgment"; that one is also a ``Grade`` with its
-    ``carried_over_year``). Never this round's grade."""
-
-    area: str
-    area_title: str
-    grade: GradeName
-    kind: EarlierKind
-    year: int | None
-    evidence: Evidence
 
 
 class Grade(Model):
@@ -256,7 +259,6 @@ class Report(Model):
     report: ReportInfo
     sections: list[Section]
     grades: list[Grade]
-    earlier_judgments: list[EarlierJudgment] = Field(default_factory=list)
     ungraded_areas: list[UngradedArea]
     graded_area_count: GradedAreaCount | None
     case_counts: list[CaseCount]

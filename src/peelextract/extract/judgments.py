@@ -65,7 +65,8 @@ _BE = (
 # The inspectorate speaking in the present round: "we have graded", "we found", "we consider", "HMIC has assessed
 # that". Plain "we judged" is left to the "carried" family (the report tells an earlier judgment that way).
 _WE = (
-    r"(?:we|HMIC(?:FRS)?|HM Inspectorate[\w ]{0,40}?) (?:(?:have|has) (?:graded|judged|found|assessed|rated|considered)|"
+    r"(?:we|HMIC(?:FRS)?|HM Inspectorate[\w ]{0,40}?) "
+    r"(?:(?:have|has) (?:graded|judged|found|assessed|rated|considered)|"
     r"graded|grade|found|find|consider(?:ed)?|judge|assess(?:ed)?|rated?)(?: that)?"
 )
 _RI_INF = r"to require improvement|requiring improvement"
