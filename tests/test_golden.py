@@ -61,6 +61,12 @@ def project(report: Report) -> dict[str, Any]:
             "round": info.round,
             "format": info.source.format,
             "pages": info.source.pages,
+            "round_inferred": info.round_decision.inferred,
+            "force_source": info.force_source,
+            "earlier_judgments": [
+                {"area": e.area, "grade": e.grade, "kind": e.kind, "year": e.year, "text": e.evidence.text}
+                for e in info.earlier_judgments
+            ],
         },
         "grades": [
             {
@@ -71,6 +77,7 @@ def project(report: Report) -> dict[str, Any]:
                 "sentence": g.sentence.text if g.sentence else None,
                 "badge": g.badge.text if g.badge else None,
                 "evidence": evidence(g.evidence),
+                "mentions": [{"source": m.source, "text": m.evidence.text} for m in g.mentions],
             }
             for g in report.grades
         ],

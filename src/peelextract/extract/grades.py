@@ -273,9 +273,11 @@ def _apply_carried_notes(
             else:  # the carried-over sentence's grade keeps this one's badge, table row and witnesses
                 kept.badge, kept.table = kept.badge or fact.badge, kept.table or fact.table
                 kept.statements.extend(fact.statements)
+            # The judgment sentence the note carries over is told as an earlier judgment (a badge is no telling).
             told.extend(
                 (Statement(fact.area, fact.grade, "sentence", s.evidence, s.section, year=note.year), "carried_over")
-                for s in fact.statements[:1]
+                for s in fact.statements
+                if s.source == "sentence"
             )
             log.debug("%s %s carried over from %d", area.key, fact.grade, note.year)
     return told
