@@ -2,14 +2,16 @@
 the thresholds of ``[tool.peelextract.eval]`` and the plain-text table.
 
 A threshold is named ``<field>_f1`` (all gold files), ``<field>_f1_sample`` (whole reports) or
-``<field>_f1_excerpts`` (excerpts), for each scored field, and applies to strict micro F1.
+``<field>_f1_excerpts`` (excerpts), for each scored field, and applies to strict micro F1; ``<field>_recall`` /
+``<field>_precision`` (all gold files) apply to strict micro recall / precision. ``mentions`` (the statements of
+grades, scored where the gold lists them) takes the same names.
 """
 
 from __future__ import annotations
 
 import logging
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -31,10 +33,42 @@ def summarise(docs: Sequence[DocResult]) -> dict[str, Any]:
                 micro.add(d.fields[name].counts[mode])
             macro = sum(d.fields[name].counts[mode].f1 for d in docs) / len(docs) if docs else 1.0
             out[name][mode] = {"micro": micro.as_dict(), "macro_f1": round(macro, 4)}
+    out["mentions"] = _mention_totals(docs)
     n = len(docs) or 1
     out["round_accuracy"] = round(sum(d.round_ok for d in docs) / n, 4)
     out["force_accuracy"] = round(sum(d.force_ok for d in docs) / n, 4)
     out["failed"] = [d.gold for d in docs if d.error is not None]
+    return out
+
+
+def _mention_totals(docs: Sequence[DocResult]) -> dict[str, Any]:
+    scored = [d.mentions for d in docs if d.mentions is not None]
+    out: dict[str, Any] = {"documents": len(scored)}
+    for mode in MODES:
+        micro = Counts()
+        for m in scored:
+            micro.add(m.counts[mode])
+        out[mode] = {"micro": micro.as_dict()}
+    return out
+
+
+def by_group(docs: Sequence[DocResult], key: Callable[[DocResult], str | None]) -> dict[str, dict[str, Any]]:
+    """Grade facts and mentions (strict micro counts) per group of documents: per round, per half of the split."""
+    groups: dict[str, list[DocResult]] = {}
+    for d in docs:
+        name = key(d)
+        if name is not None:
+            groups.setdefault(name, []).append(d)
+    out: dict[str, dict[str, Any]] = {}
+    for name in sorted(groups):
+        facts = Counts()
+        for d in groups[name]:
+            facts.add(d.fields["grades"].counts["strict"])
+        out[name] = {
+            "documents": len(groups[name]),
+            "grades": facts.as_dict(),
+            "mentions": _mention_totals(groups[name])["strict"]["micro"],
+        }
     return out
 
 
@@ -56,11 +90,15 @@ def load_thresholds(gold_dir: Path) -> dict[str, float]:
     return {str(k): float(v) for k, v in section.items()}
 
 
-# threshold key -> (group of documents, field)
-_THRESHOLD_SCOPE: dict[str, tuple[str, str]] = {
-    f"{name}_f1{suffix}": (group, name)
-    for name in FIELDS
-    for suffix, group in (("", "all"), ("_sample", "report"), ("_excerpts", "excerpt"))
+# threshold key -> (group of documents, field, metric)
+_SCORED = (*FIELDS, "mentions")
+_THRESHOLD_SCOPE: dict[str, tuple[str, str, str]] = {
+    **{
+        f"{name}_f1{suffix}": (group, name, "f1")
+        for name in _SCORED
+        for suffix, group in (("", "all"), ("_sample", "report"), ("_excerpts", "excerpt"))
+    },
+    **{f"{name}_{metric}": ("all", name, metric) for name in _SCORED for metric in ("recall", "precision")},
 }
 
 
@@ -72,13 +110,13 @@ def check_thresholds(groups: dict[str, dict[str, Any]], thresholds: dict[str, fl
         if scope is None:
             log.warning("eval: unknown threshold %r in [tool.peelextract.eval]; ignored", key)
             continue
-        group, name = scope
-        if groups[group]["documents"] == 0:
+        group, name, metric = scope
+        if groups[group]["documents"] == 0 or groups[group][name].get("documents", 1) == 0:
             checks.append(
                 {"threshold": key, "group": group, "field": name, "minimum": minimum, "f1": None, "passed": True}
             )
             continue
-        f1 = groups[group][name]["strict"]["micro"]["f1"]
+        f1 = groups[group][name]["strict"]["micro"][metric]
         checks.append(
             {
                 "threshold": key,
@@ -124,6 +162,8 @@ def _doc_lines(d: DocResult) -> list[str]:
         if fr.spurious:
             lines.append(f"    {_short(name)} spurious: {'; '.join(fr.spurious)}")
     lines.extend(f"    non-grade extracted: {h}" for h in d.non_grade_hits)
+    if d.mentions is not None and d.mentions.missed:
+        lines.append(f"    mentions missed: {'; '.join(d.mentions.missed)}")
     return lines
 
 
@@ -143,9 +183,29 @@ def _totals_lines(groups: dict[str, dict[str, Any]]) -> list[str]:
                 f"{le['micro']['precision']:>9.3f} {le['micro']['recall']:>6.3f} {le['micro']['f1']:>6.3f} "
                 f"{le['macro_f1']:>6.3f}"
             )
+        mt = s["mentions"]
+        for mode_name, mode in (("strict", mt["strict"]["micro"]), ("lenient", mt["lenient"]["micro"])):
+            if mode_name == "strict":
+                lines.append(
+                    f"  {group:<8} {'mention':<7} {mode['tp'] + mode['fn']:>5} {mode['tp'] + mode['fp']:>5} | "
+                    f"{mode['precision']:>8.3f} {mode['recall']:>6.3f} {mode['f1']:>6.3f} {'':>6} | "
+                    f"{mt['lenient']['micro']['precision']:>9.3f} {mt['lenient']['micro']['recall']:>6.3f} "
+                    f"{mt['lenient']['micro']['f1']:>6.3f}"
+                )
         lines.append(
             f"  {group:<8} documents {s['documents']}, round accuracy {s['round_accuracy']:.3f}, "
             f"force accuracy {s['force_accuracy']:.3f}"
+        )
+    return lines
+
+
+def _group_lines(title: str, groups: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [f"{title} (strict: grade facts P/R, mentions P/R):"]
+    for name, g in groups.items():
+        f, m = g["grades"], g["mentions"]
+        lines.append(
+            f"  {name:<8} {g['documents']:>3} files | facts {f['tp'] + f['fn']:>4} gold P {f['precision']:.3f} "
+            f"R {f['recall']:.3f} | mentions {m['tp'] + m['fn']:>4} gold P {m['precision']:.3f} R {m['recall']:.3f}"
         )
     return lines
 
@@ -160,7 +220,10 @@ def render_table(result: dict[str, Any], docs: Sequence[DocResult]) -> str:
         lines.extend(_doc_lines(d))
     lines.append("Totals (micro P/R/F1, macro F1):")
     lines.extend(_totals_lines(result["totals"]))
-    lines.append("Thresholds (strict micro F1):")
+    lines.extend(_group_lines("By round", result["by_round"]))
+    if result["by_half"]:
+        lines.extend(_group_lines("By half of the tune/test split", result["by_half"]))
+    lines.append("Thresholds (strict micro F1, or the metric named):")
     for c in result["thresholds"]:
         f1 = "n/a" if c["f1"] is None else f"{c['f1']:.4f}"
         lines.append(

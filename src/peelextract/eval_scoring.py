@@ -3,6 +3,15 @@ matchers of each scored value kind, greedy one-to-one matching and precision/rec
 
 Which kinds are scored is ``SCORINGS`` (keyed by the kind's Report field, see ``peelextract.kinds``); a gold
 file must list each of them. ``FIELDS`` is that set in registry order.
+
+Grade facts: an earlier judgment the report tells (``report.earlier_judgments``) is an *optional* prediction: it
+matches a gold grade with the same area, grade and year (the gold has no field for history, so some earlier
+judgments sit in its ``grades`` with ``carried_over_year``) and is never a false positive.
+Mentions (``score_mentions``): every statement of a grade — gold ``mentions`` against the predicted witnesses
+(``Grade.mentions``, kind ``current`` or ``carried_over`` by the grade's year) and the earlier judgments (their
+``kind``). Strict: same area, grade, kind, and one normalised text containing the other (a table row "Investigating
+crime\nGood" against "Investigating crime: Good" is compared without punctuation); lenient: same grade and
+overlapping text.
 """
 
 from __future__ import annotations
@@ -77,6 +86,10 @@ class DocResult:
     fields: dict[str, FieldResult]
     error: str | None = None
     non_grade_hits: list[str] = field(default_factory=list)
+    # Scored when the gold file lists ``mentions``; the gold's round and its half of the tune/test split.
+    mentions: FieldResult | None = None
+    round: str | None = None
+    half: str | None = None
 
     @property
     def wrong(self) -> bool:
@@ -158,7 +171,7 @@ def _afi_lenient(g: Item, p: Item) -> bool:
 
 
 def _grade_items(report: Report) -> list[Item]:
-    return [
+    grades: list[Item] = [
         {
             "area": g.area,
             "grade": g.grade,
@@ -167,6 +180,17 @@ def _grade_items(report: Report) -> list[Item]:
         }
         for g in report.grades
     ]
+    earlier: list[Item] = [
+        {
+            "area": e.area,
+            "grade": e.grade,
+            "carried_over_year": e.year,
+            "texts": [e.evidence.text],
+            "optional": True,
+        }
+        for e in report.report.earlier_judgments
+    ]
+    return grades + earlier
 
 
 def _grade_describe(item: Item) -> str:
@@ -229,16 +253,18 @@ def predicted_items(report: Report) -> dict[str, list[Item]]:
 
 
 def match(gold: Sequence[Item], pred: Sequence[Item], same: Matcher) -> tuple[Counts, list[int], list[int]]:
-    """Greedy one-to-one matching in gold order; returns counts, unmatched gold and unmatched prediction indices."""
+    """Greedy one-to-one matching in gold order; returns counts, unmatched gold and unmatched prediction indices.
+    A prediction marked ``optional`` is tried after the others and is never counted as spurious."""
     used: set[int] = set()
     missed: list[int] = []
+    order = sorted(range(len(pred)), key=lambda pi: bool(pred[pi].get("optional")))
     for gi, g in enumerate(gold):
-        hit = next((pi for pi, p in enumerate(pred) if pi not in used and same(g, p)), None)
+        hit = next((pi for pi in order if pi not in used and same(g, pred[pi])), None)
         if hit is None:
             missed.append(gi)
         else:
             used.add(hit)
-    spurious = [pi for pi in range(len(pred)) if pi not in used]
+    spurious = [pi for pi in range(len(pred)) if pi not in used and not pred[pi].get("optional")]
     return Counts(tp=len(used), fp=len(spurious), fn=len(missed)), missed, spurious
 
 
@@ -250,4 +276,68 @@ def score_field(name: str, gold: Sequence[Item], pred: Sequence[Item]) -> FieldR
         if mode == "strict":
             result.missed = [SCORINGS[name].describe(gold[i]) for i in missed]
             result.spurious = [SCORINGS[name].describe(pred[i]) for i in spurious]
+    return result
+
+
+# ---------------------------------------------------------------- mentions (witnesses of the grade facts)
+
+_PUNCT = regex.compile(r"[^a-z0-9]+")
+
+
+def _bare(text: str) -> str:
+    """A text without case, punctuation or spacing: "Investigating crime\nGood" == "investigating crime: good"."""
+    return _PUNCT.sub(" ", normalised(text)).strip()
+
+
+def predicted_mentions(report: Report) -> list[Item]:
+    """Every statement of a grade the report keeps: the grades' witnesses and the earlier judgments told."""
+    out: list[Item] = [
+        {
+            "area": g.area,
+            "grade": g.grade,
+            "kind": "current" if g.carried_over_year is None else "carried_over",
+            "text": m.evidence.text,
+        }
+        for g in report.grades
+        for m in g.mentions
+    ]
+    out.extend(
+        {"area": e.area, "grade": e.grade, "kind": e.kind, "text": e.evidence.text}
+        for e in report.report.earlier_judgments
+    )
+    return out
+
+
+def _same_text(a: str, b: str) -> bool:
+    na, nb = _bare(a), _bare(b)
+    return bool(na and nb) and (na in nb or nb in na)
+
+
+def _mention_strict(g: Item, p: Item) -> bool:
+    return bool(g["area"] == p["area"] and g["grade"] == p["grade"] and g["kind"] == p["kind"]) and _same_text(
+        g["text"], p["text"]
+    )
+
+
+def _mention_lenient(g: Item, p: Item) -> bool:
+    return g["grade"] == p["grade"] and (_same_text(g["text"], p["text"]) or sentences_overlap(g["text"], p["text"]))
+
+
+def _mention_describe(item: Item) -> str:
+    return f"{item['area']}={item['grade']} {item['kind']}: {_text_describe(item)}"
+
+
+MENTIONS = Scoring(predicted_mentions, _mention_strict, _mention_lenient, _mention_describe)
+
+
+def score_mentions(gold: Sequence[Item], report: Report | None) -> FieldResult:
+    """Gold mentions against the report's witnesses and earlier judgments, strict and lenient."""
+    pred = MENTIONS.predicted(report) if report is not None else []
+    result = FieldResult(counts={})
+    for mode in MODES:
+        counts, missed, spurious = match(gold, pred, MENTIONS.matcher(mode))
+        result.counts[mode] = counts
+        if mode == "strict":
+            result.missed = [MENTIONS.describe(gold[i]) for i in missed]
+            result.spurious = [MENTIONS.describe(pred[i]) for i in spurious]
     return result

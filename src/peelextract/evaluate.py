@@ -16,6 +16,11 @@ no predictions scores F1 = 1.0. A document that raises a ``PeelError`` counts as
 Thresholds come from ``[tool.peelextract.eval]`` in the project's pyproject.toml (found by walking up from
 the gold folder) and apply to strict micro F1; the exit status is 1 when any is not met.
 
+Grade mentions (issue 11): where a gold file lists ``mentions`` (every statement of a grade), they are scored
+against the report's witnesses and earlier judgments (``eval_scoring.score_mentions``). Grade facts and mentions
+are also summed per round and per half of the tune/test split (``split.toml`` in the gold folder, when present:
+a file's force slug is its name up to the first "_").
+
 The scored kinds and their matchers are in ``eval_scoring``; totals, thresholds and output in ``eval_report``.
 """
 
@@ -24,13 +29,21 @@ from __future__ import annotations
 import json
 import logging
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
 from peelextract.document import normalise_text
 from peelextract.errors import PeelError
-from peelextract.eval_report import check_thresholds, doc_json, load_thresholds, render_table, summarise
-from peelextract.eval_scoring import FIELDS, DocResult, normalised, predicted_items, score_field
+from peelextract.eval_report import (
+    by_group,
+    check_thresholds,
+    doc_json,
+    load_thresholds,
+    render_table,
+    summarise,
+)
+from peelextract.eval_scoring import FIELDS, DocResult, normalised, predicted_items, score_field, score_mentions
 from peelextract.models import Report
 from peelextract.settings import EXTRACTOR_VERSION, Limits
 
@@ -64,7 +77,17 @@ def _non_grade_hits(gold: dict[str, Any], report: Report) -> list[str]:
     return hits
 
 
-def evaluate_file(gold_path: Path, limits: Limits | None = None) -> DocResult:
+def load_split(gold_dir: Path) -> dict[str, str]:
+    """Force slug → "tune" / "test" from ``split.toml`` in the gold folder ({} when there is none)."""
+    path = gold_dir / "split.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {str(slug): half for half in ("tune", "test") for slug in data.get(half, [])}
+
+
+def evaluate_file(gold_path: Path, limits: Limits | None = None, split: dict[str, str] | None = None) -> DocResult:
     from peelextract.pipeline import path_to_report
 
     gold = load_gold(gold_path)
@@ -89,6 +112,9 @@ def evaluate_file(gold_path: Path, limits: Limits | None = None) -> DocResult:
         fields=fields,
         error=error,
         non_grade_hits=_non_grade_hits(gold, report) if report else [],
+        mentions=score_mentions(gold["mentions"], report) if isinstance(gold.get("mentions"), list) else None,
+        round=str(gold["round"]),
+        half=(split or {}).get(gold_path.name.split("_", 1)[0]),
     )
 
 
@@ -102,7 +128,8 @@ def evaluate_dir(gold_dir: Path, limits: Limits | None = None) -> tuple[dict[str
     if not paths:
         raise ValueError(f"{gold_dir}: no *.json gold files")
     started = time.perf_counter()
-    docs = [evaluate_file(p, limits) for p in paths]
+    split = load_split(gold_dir)
+    docs = [evaluate_file(p, limits, split) for p in paths]
     groups = {
         "all": summarise(docs),
         "report": summarise([d for d in docs if d.kind == "report"]),
@@ -114,6 +141,8 @@ def evaluate_dir(gold_dir: Path, limits: Limits | None = None) -> tuple[dict[str
         "gold_dir": str(gold_dir),
         "seconds": round(time.perf_counter() - started, 3),
         "totals": groups,
+        "by_round": by_group(docs, lambda d: d.round),
+        "by_half": by_group(docs, lambda d: d.half),
         "thresholds": checks,
         "passed": all(c["passed"] for c in checks),
         "documents": [doc_json(d) for d in docs],

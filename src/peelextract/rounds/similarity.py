@@ -102,21 +102,18 @@ _STOP = frozenset(
 # Words for the same thing: the people who work for the force.
 _SYNONYMS = {"staf": "workf", "offic": "workf", "emplo": "workf", "perso": "workf"}
 
-# Short labels of tables and infographics and sub-questions of the inspection frameworks, per area key, with the
-# rounds they are used in (None: any round in which the area is graded).
+# Sub-questions of the inspection frameworks and other wordings of an area's activity, per area key, with the
+# rounds they are used in (None: any round in which the area is graded). Used for sentences and list labels alike.
 LABELS: tuple[tuple[str, str, frozenset[str] | None], ...] = (
     ("treatment-of-public", "treatment of the public", None),
     ("treatment-of-public", "engaging with the public", None),
     ("treatment-of-public", "using police powers and treating the public fairly", None),
     ("treatment-of-public", "treats people fairly and with respect", None),
-    ("strategic-planning", "good use of resources", FIVE_TIER_ROUNDS),
     ("strategic-planning", "value for money", FIVE_TIER_ROUNDS),
     ("strategic-planning", "planning and managing its resources", FIVE_TIER_ROUNDS),
     ("responding-to-public", "response to the public", None),
     ("responding-to-public", "answering calls from the public", None),
-    ("protecting-vulnerable-people", "supporting victims", None),
     ("protecting-vulnerable-people", "protecting vulnerable people from harm", None),
-    ("workforce", "positive workplace", None),
     ("workforce", "wellbeing of its workforce", FIVE_TIER_ROUNDS),
     ("workforce", "supporting its workforce", FIVE_TIER_ROUNDS),
     ("treating-workforce-fairly", "wellbeing of its workforce", FOUR_TIER_PEEL_ROUNDS),
@@ -135,6 +132,16 @@ LABELS: tuple[tuple[str, str, frozenset[str] | None], ...] = (
     ("recording-data", "crime recording", FIVE_TIER_ROUNDS),
     ("crime-data-integrity", "crime data integrity", None),
     ("serious-organised-crime", "tackling organised crime groups", None),
+)
+
+
+# Short labels of tables and infographics ("Good use of resources", "Supporting victims"): names of an area, read
+# only where a name stands (a list label, a table cell), never as the activity of a sentence, where "good at
+# supporting vulnerable victims" describes part of an area and grades nothing.
+SHORT_LABELS: tuple[tuple[str, str, frozenset[str] | None], ...] = (
+    ("strategic-planning", "good use of resources", FIVE_TIER_ROUNDS),
+    ("protecting-vulnerable-people", "supporting victims", None),
+    ("workforce", "positive workplace", None),
 )
 
 
@@ -165,9 +172,10 @@ def _descriptions(area: Area) -> Iterable[str]:
     yield from (t for _, t in area.round_titles)
 
 
-@lru_cache(maxsize=64)
-def _candidates(round_: str | None) -> tuple[tuple[frozenset[str], Area, bool], ...]:
-    """(stems of one description, the area it names in ``round_``, whether the area is graded as itself)."""
+@lru_cache(maxsize=128)
+def _candidates(round_: str | None, names: bool = False) -> tuple[tuple[frozenset[str], Area, bool], ...]:
+    """(stems of one description, the area it names in ``round_``, whether the area is graded as itself); with
+    ``names``, the short labels of tables and infographics too."""
     out: list[tuple[frozenset[str], Area, bool]] = []
     for area in AREAS:
         target = in_round(area, round_)
@@ -176,7 +184,7 @@ def _candidates(round_: str | None) -> tuple[tuple[frozenset[str], Area, bool], 
         own = target is area
         out.extend((s, target, own) for d in _descriptions(area) if len(s := content_stems(d)) >= 2)
     by_key = {a.key: a for a in AREAS}
-    for key, label, rounds in LABELS:
+    for key, label, rounds in (*LABELS, *(SHORT_LABELS if names else ())):
         if rounds is not None and round_ not in rounds:
             continue
         target = in_round(by_key[key], round_)
@@ -227,7 +235,7 @@ def area_for_label(label: str, round_: str | None) -> Area | None:
     if len(words) < 2:
         return None
     best: tuple[bool, Area] | None = None
-    for stems, area, own in _candidates(round_):
+    for stems, area, own in _candidates(round_, names=True):
         if stems == words and (best is None or own > best[0]):
             best = (own, area)
     return best[1] if best else None
