@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from peelextract.cli import main
-from peelextract.eval_scoring import Counts, match, score_field, sentences_overlap, token_overlap
+from peelextract.document import Document
+from peelextract.eval_scoring import Counts, match, score_field, score_mentions, sentences_overlap, token_overlap
 from peelextract.evaluate import evaluate_dir
+from peelextract.models import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "fixtures" / "gold"
@@ -119,3 +121,40 @@ def test_document_that_fails_counts_as_all_missed(tmp_path: Path) -> None:
 
 def test_missing_gold_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["eval", str(tmp_path / "nope")]) == 2
+
+
+def test_an_optional_prediction_matches_but_is_never_spurious() -> None:
+    """An earlier judgment told in passing may match a gold grade with its year; unmatched, it costs nothing."""
+    gold = [{"area": "effectiveness", "grade": "Good", "carried_over_year": 2015, "sentence": ""}]
+    told = {"area": "effectiveness", "grade": "Good", "carried_over_year": 2015, "texts": [""], "optional": True}
+    other = {**told, "area": "efficiency"}
+    result = score_field("grades", gold, [other, told])
+    assert (result.counts["strict"].tp, result.counts["strict"].fp, result.counts["strict"].fn) == (1, 0, 0)
+    assert score_field("grades", [], [told]).counts["strict"].fp == 0
+
+
+def test_mentions_are_scored_against_witnesses_and_history(sample: tuple[Report, Document]) -> None:
+    report, _ = sample
+    crime = next(g for g in report.grades if g.area == "investigating-crime")
+    sentence = crime.sentence.text if crime.sentence else ""
+    gold = [
+        {"area": "investigating-crime", "grade": crime.grade, "text": sentence, "kind": "current", "year": None},
+        {"area": "investigating-crime", "grade": crime.grade, "text": "Good", "kind": "current", "year": None},
+        {"area": "investigating-crime", "grade": crime.grade, "text": sentence, "kind": "previous", "year": 2019},
+    ]
+    result = score_mentions(gold, report)
+    strict = result.counts["strict"]
+    # the sentence is a witness; a bare "Good" of another grade is not; history was not told in the sample
+    assert strict.tp == 1 and strict.fn == 2 and strict.fp > 0
+    assert score_mentions(gold, None).counts["strict"].fn == 3
+
+
+def test_eval_reports_facts_and_mentions_per_round_and_half() -> None:
+    result, _ = evaluate_dir(GOLD)
+    assert set(result["by_half"]) == {"tune", "test"}
+    assert {"2014", "2018/19", "2021/22", "cdi"} <= set(result["by_round"])
+    for group in (*result["by_half"].values(), *result["by_round"].values()):
+        assert {"grades", "mentions", "documents"} <= set(group)
+    assert result["totals"]["all"]["mentions"]["documents"] == 77
+    names = {c["threshold"] for c in result["thresholds"]}
+    assert {"grades_recall", "grades_precision", "mentions_recall", "mentions_precision"} <= names

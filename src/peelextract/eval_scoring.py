@@ -301,16 +301,23 @@ def predicted_mentions(report: Report) -> list[Item]:
         for g in report.grades
         for m in g.mentions
     ]
-    out.extend(
-        {"area": e.area, "grade": e.grade, "kind": e.kind, "text": e.evidence.text}
-        for e in report.report.earlier_judgments
-    )
+    # A carried-over judgment is told once: as the grade's witness, not again as an earlier judgment.
+    seen = {(m["area"], m["grade"], m["kind"], m["text"]) for m in out}
+    for e in report.report.earlier_judgments:
+        item = {"area": e.area, "grade": e.grade, "kind": e.kind, "text": e.evidence.text}
+        if (e.area, e.grade, e.kind, e.evidence.text) not in seen:
+            out.append(item)
     return out
 
 
 def _same_text(a: str, b: str) -> bool:
+    """Equal without punctuation, or one contains the other when the shorter has three words or more (a sentence
+    cut off in an excerpt; never a bare "Good" inside a sentence)."""
     na, nb = _bare(a), _bare(b)
-    return bool(na and nb) and (na in nb or nb in na)
+    if not na or not nb:
+        return False
+    short, long_ = sorted((na, nb), key=len)
+    return na == nb or (len(short.split()) >= 3 and short in long_)
 
 
 def _mention_strict(g: Item, p: Item) -> bool:

@@ -33,12 +33,20 @@ from peelextract.extract.judgments import Judgment
 from peelextract.rounds.similarity import (
     LABELS,
     area_by_similarity,
+    area_for_label,
     best_area,
     content_stems,
     head_stem,
     structure_candidates,
 )
-from peelextract.rounds.vocab import AREAS_BY_KEY, GENERIC_PILLAR_PHRASE, Area, area_for_phrase, in_round
+from peelextract.rounds.vocab import (
+    AREAS_BY_KEY,
+    GENERIC_PILLAR_PHRASE,
+    Area,
+    area_for_phrase,
+    area_for_title,
+    in_round,
+)
 
 _PILLARS = (("effective", "effectiveness"), ("efficien", "efficiency"), ("legitima", "legitimacy"))
 _PILLAR_KEYS = frozenset(k for _, k in _PILLARS)
@@ -115,7 +123,13 @@ def areas_for(ctx: Context, j: Judgment, offset: int, previous: Area | None) -> 
         pillar = _pillar(low)
         return [pillar] if pillar else []
     if j.family == "overall":
-        return [AREAS_BY_KEY["crime-data-integrity"]]
+        if ctx.round.round == "cdi" or not j.phrase or "crime data integrity" in low:
+            return [AREAS_BY_KEY["crime-data-integrity"]]
+        pillar = _pillar(low)
+        return [pillar] if pillar else []
+    if j.family == "named":
+        named = area_for_title(j.phrase, ctx.round.round) or area_for_label(j.phrase, ctx.round.round)
+        return [named] if named else []
     if not j.phrase:
         area = previous or context_area(ctx, offset, None)
         return [area] if area else []

@@ -232,11 +232,17 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
         ),
         # CDI: "As a result, we gave Thames Valley Police an overall judgment of inadequate."  "As a result, Greater
         # Manchester Police was given an overall judgment of inadequate." One per sentence (crime data integrity).
+        # "The revised overall judgment for <Force> is outstanding."  "Our overall graded judgment of <Force> remains as
+        # good."  "… the published overall graded judgment for the crime data integrity inspection of <Force>, and as
+        # shown at the top of this publication, remains as Inadequate." One per sentence; the caller reads crime data
+        # integrity in a CDI report or when the sentence names it, a pillar when the phrase names one.
         (
             "overall",
             regex.compile(
                 rf"\b(?:gave (?:{subj})|(?:{subj}) (?:was|has been) given) an overall (?:graded )?judgment of "
-                rf"(?:{grade}|{ri})(?P<phrase>)",
+                rf"(?:{grade}|{ri})(?P<phrase>)"
+                rf"|\boverall (?:graded )?judgment (?:for|of) (?P<phrase>[^.;]{{0,160}}?\b(?:{subj})\b[^.;]{{0,80}}?) "
+                rf"(?:is|remains|was)(?: as)? (?:{grade}|{ri})",
                 flags,
             ),
         ),
@@ -262,6 +268,19 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
                 rf"\b(?:{subj}) (?:{_BE} (?:{grade}|{ri_inf})|{ri})"
                 rf"\s+(?:at|in|for|with)\s+"
                 rf"{_NOT_A_COUNT}{phrase}",
+                flags,
+            ),
+        ),
+        # An area named as the subject, at the start of a sentence or finding headline: "Crime recording is good and is
+        # overseen by senior leaders"  "Treatment of the public is adequate, although …"  "Value for money is
+        # outstanding …" The name must be an area's title or label (the caller checks); "Risk assessments are good"
+        # and "The force is good" are not. One per sentence.
+        (
+            "named",
+            regex.compile(
+                rf"^\s*(?!(?:{subj}|the|this|its|our|we|overall)\b)(?P<phrase>[A-Z][a-z]+(?: [a-z,'-]+){{0,8}}?) "
+                rf"(?:is|remains|has been|continues to be)(?: (?:judged|assessed|graded|rated))?(?: to be| as)? "
+                rf"(?:{grade}|{ri})",
                 flags,
             ),
         ),
