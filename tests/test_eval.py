@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,7 +138,7 @@ def test_mentions_are_scored_against_witnesses_and_history(sample: tuple[Report,
     report, _ = sample
     crime = next(g for g in report.grades if g.area == "investigating-crime")
     sentence = crime.sentence.text if crime.sentence else ""
-    gold = [
+    gold: list[dict[str, Any]] = [
         {"area": "investigating-crime", "grade": crime.grade, "text": sentence, "kind": "current", "year": None},
         {"area": "investigating-crime", "grade": crime.grade, "text": "Good", "kind": "current", "year": None},
         {"area": "investigating-crime", "grade": crime.grade, "text": sentence, "kind": "previous", "year": 2019},
