@@ -147,3 +147,30 @@ def test_force_tie_goes_to_the_first_named() -> None:
 
 def test_no_force_no_report() -> None:
     assert force_of("Minutes of the parish council meeting.\nThe police attended.\n") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("PEEL 2025/26: An inspection of Kent Police\nPolice powers and public treatment", "x.txt", "2025-27"),
+        ("Kent Police\nWe assess forces against the PEEL assessment framework 2025–2027.", "x.txt", "2025-27"),
+        ("PEEL 2025–27\nLeadership and force management\nDeveloping a positive workplace", "x.txt", "2025-27"),
+        ("An inspection of Kent Police\nPolice powers and public treatment", "kent_peel-2025-27.txt", "2025-27"),
+        ("PEEL 2027–29: An inspection of Kent Police\nResponding to the public", "x.txt", "2027-29"),
+        ("PEEL Assessments 2029/2030: Kent Police", "x.txt", "2029-30"),
+    ],
+)
+def test_any_round_named_gets_its_own_id_and_names_beat_wording(text: str, name: str, expected: str) -> None:
+    """2023–25 wording ("Police powers and public treatment") does not outweigh a round's printed name."""
+    decision = detect_round(text, name)
+    assert decision is not None and decision.round == expected
+    assert decision.inferred and decision.scale == "five-tier"
+
+
+def test_a_known_round_is_not_inferred_and_a_later_override_is_accepted() -> None:
+    decision = detect_round("PEEL 2023–25: An inspection of Kent Police", "")
+    assert decision is not None and (decision.round, decision.inferred) == ("2023-25", False)
+    later = detect_round("anything", "", "2027-29")
+    assert later is not None and later.inferred and later.overridden
+    with pytest.raises(ValueError, match="unknown round"):
+        detect_round("anything", "", "2012-13")
