@@ -76,6 +76,7 @@ def test_the_import_reader_sees_every_form() -> None:
         "peelextract.document",
         "peelextract.ingest.text",
         "peelextract.pages",
+        "peelextract.rounds.scales",  # grade words: an image's text alternative is read when it states a grade
     }
     assert "peelextract.layout" in imports(SRC / "pipeline.py")  # imported inside source_to_document
     assert {"peelextract.publish", "peelextract.publish.dataset"} <= imports(SRC / "cli.py")

@@ -53,7 +53,8 @@ def test_a_chart_alternative_without_a_grade_is_not_read() -> None:
 def test_definition_list_and_table_rows_with_short_labels() -> None:
     body = (
         f"<h1>PEEL 2023–25: An inspection of {FORCE}</h1><p>We make graded judgments as follows:</p>"
-        "<dl><dt>Treatment of the public</dt><dd>Adequate</dd><dt>Developing a positive workplace</dt><dd>Good</dd></dl>"
+        "<dl><dt>Treatment of the public</dt><dd>Adequate</dd>"
+        "<dt>Developing a positive workplace</dt><dd>Good</dd></dl>"
         "<table><tr><td>Supporting victims</td><td>Inadequate</td></tr></table>"
     )
     assert listed(html_report(body)) == {

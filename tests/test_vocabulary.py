@@ -156,13 +156,15 @@ def test_grade_pattern_of_a_scale_matches_only_that_scale() -> None:
 
 
 def test_round_table_gives_the_rounds_in_order_with_their_scales() -> None:
-    assert ROUNDS == ("2014", "2015", "2016", "2017", "2018/19", "2021/22", "2023-25", "cdi")
+    assert ROUNDS == ("2014", "2015", "2016", "2017", "2018/19", "2021/22", "2023-25", "2025-27", "cdi")
     assert {r: scale_for(r) for r in ROUNDS if scale_for(r) == "five-tier"} == {
         "2021/22": "five-tier",
         "2023-25": "five-tier",
+        "2025-27": "five-tier",
     }
     assert scale_for("cdi") == "four-tier"
-    assert scale_for("2031/32") == "four-tier"  # unknown rounds keep the old default
+    assert scale_for("2031-32") == "five-tier"  # an unknown later round grades on the scale in use since 2021
+    assert scale_for("2013") == "four-tier"
     assert len(set(ROUNDS)) == len(ROUND_TABLE)
 
 

@@ -67,6 +67,7 @@ _TEXT_CLUES: tuple[tuple[str, int, str, int], ...] = (
         4,
     ),
     (r"PEEL (?:Assessment Framework )?2023[–-](?:20)?25|PEEL 2023|2023[–-]24 PEEL", _I, "2023-25", 5),
+    (r"PEEL (?:Assessment Framework )?2025[–/-](?:20)?2[67]|PEEL 2025|2025[–/-]2[67] PEEL", _I, "2025-27", 5),
     (rf"^{_TITLE_WORDS}(?:PEEL )?2018(?:/19)?$|\bPEEL 2018(?:/19)?\b|\bfifth PEEL\b", _M, "2018/19", 5),
     (rf"^{_TITLE_WORDS}(?:PEEL )?2017$|\bPEEL[ -]2017\b|\bfourth PEEL\b", _M, "2017", 5),
     (rf"^{_TITLE_WORDS}(?:PEEL )?2016$|\bPEEL[ -]2016\b|\bthird PEEL\b", _M, "2016", 5),
@@ -96,6 +97,7 @@ _TEXT_CLUES: tuple[tuple[str, int, str, int], ...] = (
 )
 _NAME_CLUES: tuple[tuple[str, str], ...] = (
     (r"cdi|crime-data-integrity", "cdi"),
+    (r"2025-2[67]|2025-2027", "2025-27"),
     (r"2023-2[45]|2023-2025", "2023-25"),
     (r"2021-22", "2021/22"),
     (r"2018-19|peel-2018|_2018\b", "2018/19"),

@@ -23,82 +23,13 @@ from functools import lru_cache
 
 import regex
 
-from peelextract.rounds.scales import FIVE_TIER_ROUNDS, FOUR_TIER_PEEL_ROUNDS
+from peelextract.rounds.scales import FIVE_TIER_ROUNDS, FOUR_TIER_PEEL_ROUNDS, GRADE_WORDS
 from peelextract.rounds.vocab import AREAS, Area, in_round
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ments", "ment", "ness", "ies", "ied", "es", "ed", "ly", "s")
 _STOP = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "and",
-        "or",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "by",
-        "its",
-        "it",
-        "their",
-        "them",
-        "they",
-        "how",
-        "what",
-        "which",
-        "that",
-        "this",
-        "these",
-        "is",
-        "are",
-        "be",
-        "been",
-        "being",
-        "does",
-        "do",
-        "did",
-        "well",
-        "way",
-        "make",
-        "makes",
-        "making",
-        "sure",
-        "extent",
-        "whether",
-        "from",
-        "into",
-        "will",
-        "would",
-        "can",
-        "we",
-        "our",
-        "has",
-        "have",
-        "also",
-        "all",
-        "more",
-        "force",
-        "forces",
-        "constabulary",
-        "police",
-        "service",
-        "good",
-        "outstanding",
-        "adequate",
-        "inadequate",
-        "requires",
-        "require",
-        "improvement",
-        "area",
-        "areas",
-        "about",
-        "after",
-    }
-)
+    "the a an of to and or in on at for with by its it their them they how what which that this these is are be been being does do did well way make makes making sure extent whether from into will would can we our has have also all more force forces constabulary police service require area areas about after".split()
+) | {w for g in GRADE_WORDS for w in g.split()}  # grade words name no activity
 # Words for the same thing: the people who work for the force.
 _SYNONYMS = {"staf": "workf", "offic": "workf", "emplo": "workf", "perso": "workf"}
 
