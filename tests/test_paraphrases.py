@@ -3,8 +3,8 @@
 Each case is a tiny text report: a title naming the force and the round, an optional area heading (for "remains
 good in this area"), then the case's sentences; it is read with the case's round as ``round_override``.
 A case passes when the report's current grades are exactly the expected current facts, every expected
-carried-over fact is there with its year, and no earlier judgment told in passing ("previous") comes out as a
-current grade. Negatives must give no grade at all.
+carried-over fact is there with its year, and every earlier judgment told in passing ("previous") is recorded in
+``report.earlier_judgments`` with its year and never comes out as a current grade. Negatives must give no grade at all.
 
 Cases the extractor misses today are listed in ``FAILING_TODAY`` and marked ``xfail(strict=True)``: the suite
 stays green, and a case that starts passing turns it red so that its entry is removed here.
@@ -59,6 +59,11 @@ def facts(report: Report | None) -> set[Fact]:
     }
 
 
+def earlier(report: Report | None) -> set[Fact]:
+    """The earlier judgments the report tells in passing."""
+    return set() if report is None else {(e.area, e.grade, e.kind, e.year) for e in report.report.earlier_judgments}
+
+
 def expected(case: dict[str, Any]) -> set[Fact]:
     return {(e["area"], e["grade"], e["kind"], e["year"]) for e in case["expected"]}
 
@@ -71,13 +76,16 @@ def params(items: list[dict[str, Any]]) -> Iterator[Any]:
 
 @pytest.mark.parametrize("case", params(CASES))
 def test_paraphrase_gives_its_facts(case: dict[str, Any]) -> None:
-    got = facts(report_for(case["force"], case["round"], case["text"], case["section"]))
+    report = report_for(case["force"], case["round"], case["text"], case["section"])
+    got = facts(report)
     want = expected(case)
     current = {f for f in want if f[2] == "current"}
     assert {f for f in got if f[2] == "current"} == current
     assert {f for f in want if f[2] == "carried_over"} <= got
-    for area, grade, _, _ in (f for f in want if f[2] == "previous"):
+    told = earlier(report)
+    for area, grade, _, year in (f for f in want if f[2] == "previous"):
         assert (area, grade, "current", None) not in got, "an earlier judgment came out as this round's grade"
+        assert (area, grade, "previous", year) in told, "an earlier judgment told in passing is recorded"
 
 
 @pytest.mark.parametrize("case", params(NEGATIVES))
