@@ -10,8 +10,9 @@ crime.") is a second witness; the reported ``sentence`` is the occurrence in the
 
 Earlier judgments (a statement with a year, "last year, when …"): ``carried_over`` when the report says the
 judgment stands ("… has been carried over", "we have carried forward our 2017 judgment", "We have carried that
-judgment over to this year." in the same paragraph), or, in a 2015–2018/19 round, when "In 2017, we judged the
-constabulary to be good at …" names an area this inspection did not grade; otherwise ``previous`` (history this
+judgment over to this year." in the same paragraph, "… so we did not inspect it again": the previous round's), or,
+on a 2018/19 page, when "In 2017, we judged the constabulary to be good at …" names an area this inspection did not
+grade; otherwise ``previous`` (history this
 inspection replaced: never a grade). A carried-over judgment is also a grade with ``carried_over_year``.
 
 Notes change grades afterwards: "This judgment has been carried over from our last inspection in 2017/18." and
@@ -36,7 +37,7 @@ from peelextract.extract.grade_sources import Statement, badge_statements, judgm
 from peelextract.extract.judgment_areas import round_year
 from peelextract.extract.judgments import display_grade
 from peelextract.models import EarlierJudgment, EarlierKind, Evidence, Grade, GradeName, Mention, Warning
-from peelextract.rounds.scales import FOUR_TIER_PEEL_ROUNDS, grade_pattern
+from peelextract.rounds.scales import grade_pattern, previous_round_year
 from peelextract.rounds.vocab import Area
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,13 @@ _CARRIED_NOTE = regex.compile(
     r"\bcarried (?:our |the |that |this |its )(?:(?:19|20)\d\d )?judg(?:e)?ments? (?:over|forward)\b",
     regex.IGNORECASE,
 )
+# "… so we did not inspect it further."  "… and so we did not inspect this question again.": the judgment stands from
+# the previous round.
+_NOT_REINSPECTED = regex.compile(
+    r"\bdid(?: not|n't) (?:re-?)?inspect (?:it|this|that|the force|(?:this|that|the) (?:area|question|pillar))"
+    r"(?: [a-z]+){0,3}? (?:again|further)\b",
+    regex.IGNORECASE,
+)
 _NOTE_YEAR = regex.compile(
     r"\bfrom (?:our |the )?(?:last |previous )?(?:[a-z]+ )?(?:inspection |assessment )?"
     r"(?:in )?(?P<year>(?:19|20)\d\d)\b",
@@ -62,6 +70,9 @@ _NOTE_YEAR = regex.compile(
 )
 _ANY_YEAR = regex.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
 _DATED_OPENING = regex.compile(r"^\s*In (?:19|20)\d\d\b")
+# PEEL 2018/19 carried earlier judgments of the questions it did not inspect again: on its pages "In 2017, we judged
+# the constabulary to be good at …" of an area it did not grade tells the judgment that stands.
+_CARRYING_ROUND = "2018/19"
 _AUTHORITY = {"sentence": 0, "badge": 1, "table": 2, "list": 3}
 
 
@@ -142,18 +153,20 @@ def _carried_notes(ctx: Context) -> list[_Note]:
     text = ctx.doc.text
     for s_start, s_end in ctx.sentences:
         sentence = text[s_start:s_end]
-        if ctx.in_back_matter(s_start) or not _CARRIED_NOTE.search(sentence):
+        carried, not_again = _CARRIED_NOTE.search(sentence), _NOT_REINSPECTED.search(sentence)
+        if ctx.in_back_matter(s_start) or not (carried or not_again):
             continue
         m = _NOTE_YEAR.search(sentence) or _ANY_YEAR.search(sentence)
+        year = int(m.group("year")) if m else (previous_round_year(ctx.round.round) if not carried else None)
         block = ctx.block_index(s_start)
         area = _note_target(ctx, block, s_start, s_end)
-        out.append(_Note(block, s_start, s_end, int(m.group("year")) if m else None, area))
+        out.append(_Note(block, s_start, s_end, year, area))
     return out
 
 
 def _earlier_kind(ctx: Context, st: Statement, notes: list[_Note], graded: set[str]) -> EarlierKind:
     """Carried over when a note carries this area's judgment of that year (or "that judgment", in the same
-    paragraph); in 2015–2018/19, also "In 2017, we judged …" of an area this inspection did not grade."""
+    paragraph); on a 2018/19 page, also "In 2017, we judged …" of an area this inspection did not grade."""
     block = ctx.block_index(st.evidence.start)
     for n in notes:
         same_year = n.year == st.year or (n.year is None and n.block == block)
@@ -161,7 +174,7 @@ def _earlier_kind(ctx: Context, st: Statement, notes: list[_Note], graded: set[s
             return "carried_over"
     if (
         st.family == "carried"
-        and ctx.round.round in FOUR_TIER_PEEL_ROUNDS
+        and ctx.round.round == _CARRYING_ROUND
         and st.area.key not in graded
         and _DATED_OPENING.match(st.evidence.text)
     ):

@@ -62,7 +62,7 @@ _POINTER = regex.compile(
     r"^(?:this|that|the) (?:area|question|pillar|part of (?:the )?(?:inspection|pillar))\b", regex.I
 )
 _ALL_PILLARS = regex.compile(r"^(?:all|each of (?:the|its)) (?:three|3) (?:PEEL )?pillars\b", regex.IGNORECASE)
-_EARLIER_FAMILIES = ("carried", "carried-bare", "we", "we-object")
+_EARLIER_FAMILIES = ("carried", "carried-bare", "we", "we-object", "inspection-which")
 
 
 def round_year(ctx: Context) -> int | None:
@@ -198,7 +198,7 @@ def year_of(ctx: Context, j: Judgment, offset: int) -> int | None:
     own = round_year(ctx)
     year: int | None = None
     if j.family in _EARLIER_FAMILIES:
-        year = j.year if j.year is not None else (own - 1 if j.last_year and own else None)
+        year = j.year if j.year is not None else (own - j.years_ago if j.years_ago and own else None)
     elif j.family == "overall":
         year = _inspection_year(ctx, offset)
     return None if year is None or year == own else year

@@ -52,6 +52,8 @@ _NOT_A_COUNT = (
     r"(?:of (?:the|its|these) )?(?:\w+ )?(?:areas?|questions?|pillars?)\b)"
 )
 _YEAR_IN_SENTENCE = regex.compile(r"\bin (?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE)
+_YEARS_AGO = regex.compile(r"\b(?P<n>one|two|three|four|five|six|\d) years? ago\b", regex.IGNORECASE)
+_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # An earlier inspection named in the sentence: "In 2017, we found …", "In our 2024 inspection, we …".
 _EARLIER_YEAR = regex.compile(
     r"\b(?:in|since|from) (?:our |the |its )?(?:[a-z]+ )?(?P<year>(?:19|20)\d\d)\b", regex.IGNORECASE
@@ -90,6 +92,8 @@ class Judgment:
     family: str
     year: int | None = None
     last_year: bool = False
+    # "two years ago, when we judged …": the earlier judgment's age in years (1 for "last year").
+    years_ago: int | None = None
 
 
 def subject_pattern(force: str) -> str:
@@ -157,7 +161,8 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
                 flags,
             ),
         ),
-        # "In 2017, we judged the constabulary to be good at treating the public fairly."
+        # "In 2017, we judged the constabulary to be good at treating the public fairly."  "… two years ago, when we
+        # judged it to require improvement." (no activity: the paragraph's area)
         # "In 2017 we judged the force as good at investigating crime."  "… when we judged the constabulary to be
         # good in respect of effectiveness."  "In our 2024 inspection, we judged the force to require improvement at
         # …" One per sentence; year from the sentence, "last year" = round - 1.
@@ -165,8 +170,8 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
             "carried",
             regex.compile(
                 rf"\b(?:in (?P<year>(?:19|20)\d\d),? |(?P<lastyear>last year),? )?(?:when )?we judged (?:{subj}) "
-                rf"(?:to be |as (?:being )?)?(?:{grade}|{ri_inf})\s+(?:in respect of|at|in|for)\s+"
-                rf"{phrase}",
+                rf"(?:to be |as (?:being )?)?(?:{grade}|{ri_inf})(?:\s+(?:in respect of|at|in|for)\s+"
+                rf"{phrase}|(?P<phrase>)\s*(?:[.;]|$))",
                 flags,
             ),
         ),
@@ -227,6 +232,19 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
                 rf"\b(?:(?P<lastyear>last year)(?:'s (?:inspection|assessment))?|in (?P<year>(?:19|20)\d\d)),? "
                 rf"(?:when )?(?:{subj}) (?:was|were) (?:also )?(?:judged|assessed|graded) (?:as |to be )?"
                 rf"(?:{grade}|{ri_inf})(?P<phrase>)\s*(?:\.|$)",
+                flags,
+            ),
+        ),
+        # An earlier inspection and what it found: "This is a decline from the 2016 legitimacy inspection, in which
+        # <Force> was judged to be good."  "… an improvement on our 2017 effectiveness inspection, which found <Force>
+        # to require improvement."  "… a fall since our 2016 efficiency inspection, which found <Force> to be
+        # outstanding." One per sentence; the year is the inspection's, the activity its pillar (else the paragraph's).
+        (
+            "inspection-which",
+            regex.compile(
+                rf"\b(?P<year>(?:19|20)\d\d) (?:(?P<phrase>efficiency|effectiveness|legitimacy) |PEEL )?"
+                rf"(?:inspection|assessment),? (?:in )?which (?:found (?:that )?(?:{subj}) (?:to be |was |is )?|"
+                rf"(?:{subj}) was (?:judged|assessed|graded|found) (?:to be |as )?)(?:{grade}|{ri_inf}|{ri})",
                 flags,
             ),
         ),
@@ -321,13 +339,15 @@ def find_judgments(sentence: str, force: str) -> list[Judgment]:
                 continue
             year = groups.get("year")
             last_year = bool(groups.get("lastyear"))
-            if name == "carried" and year is None and not last_year:
+            ago = _YEARS_AGO.search(sentence) if name in ("carried", "carried-bare") and not year else None
+            if name == "carried" and year is None and not last_year and ago is None:
                 ym = _YEAR_IN_SENTENCE.search(sentence)
                 year = ym.group("year") if ym else None
                 last_year = year is None
             elif name in ("we", "we-object"):
                 ym = _EARLIER_YEAR.search(sentence[: m.start() + 1])
                 year = ym.group("year") if ym else None
+            years_ago = 1 if last_year else (_SMALL.get(ago.group("n").lower()) or int(ago.group("n"))) if ago else None
             phrase = (groups.get("phrase") or "").strip(" ,")
             found.append(
                 Judgment(
@@ -338,6 +358,7 @@ def find_judgments(sentence: str, force: str) -> list[Judgment]:
                     family=name,
                     year=int(year) if year else None,
                     last_year=last_year,
+                    years_ago=years_ago,
                 )
             )
     return sorted(found, key=lambda j: j.start)

@@ -80,6 +80,18 @@ def vocabulary_known(round_: str) -> bool:
     return known is not None and known.vocabulary
 
 
+def previous_round_year(round_: str) -> int | None:
+    """The first year of the PEEL round before ``round_`` (2018/19 → 2017, 2021/22 → 2018): the year of a judgment
+    a report carries over without naming it ("so we did not inspect it again")."""
+    peel = [r.name for r in ROUND_TABLE if r.peel]
+    if round_ in peel:
+        i = peel.index(round_)
+        return int(peel[i - 1][:4]) if i > 0 else None
+    m = regex.match(r"(\d{4})", round_)
+    earlier = [int(r[:4]) for r in peel if m and int(r[:4]) < int(m.group(1))]
+    return max(earlier) if earlier else None
+
+
 def is_later_round(name: str) -> bool:
     """A round after every PEEL round of the table, spelled "YYYY-YY" ("2027-29"): accepted as ``--round``."""
     m = regex.fullmatch(r"(20\d\d)-\d\d", name)
