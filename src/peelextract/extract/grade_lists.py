@@ -4,11 +4,12 @@ alternative, and "<Area> | <grade>" rows of summary tables and definition lists.
 Shapes (each pair is one statement; a text alternative holds several in one block):
   "Infographic showing the grades awarded to <Force> in these areas: Preventing crime and anti-social behaviour:
   good Investigating crime: adequate …" (three), "Treatment of the public: Adequate" (one per line), "Good use of
-  resources: outstanding." (one), the summary table row "Investigating crime | Requires improvement" (one).
+  resources: outstanding." (one), "Investigating crime – adequate; Managing offenders and suspects – good" (two),
+  the summary table row "Investigating crime | Requires improvement" (one).
 A label names an area when it is a title or short label of the round (``rounds.similarity.area_for_label``), or,
 in a round whose vocabulary is unknown, an area the report's structure names; the longest tail of the text before
-the colon that does ("… in these areas: Preventing crime" → "Preventing crime"). A grade followed by a comma
-("on a five-point scale: outstanding, good, …") is a list of grades, not a pair; a label that names no area ("Grade:
+the colon that does ("… in these areas: Preventing crime" → "Preventing crime"). A grade followed by another grade
+("on a five-point scale: Outstanding, Good, …") is a list of grades, not a pair; a label that names no area ("Grade:
 good") gives nothing.
 """
 
@@ -25,10 +26,11 @@ from peelextract.rounds.scales import grade_named, grade_pattern
 from peelextract.rounds.similarity import area_for_label
 from peelextract.rounds.vocab import Area, area_for_title
 
-# "<label>: <grade>" followed by the end, "." / ";" or the next label (a capital): not by a comma (a list of grades).
+# "<label>: <grade>" (or "<label> – <grade>", "<label> - <grade>") followed by the end, "." / ";" or the next label
+# (a capital, after a comma or not): not by a lower-case word or a comma and a grade (a list of grades).
 PAIR = regex.compile(
-    rf"(?P<label>[A-Z][A-Za-z ,'-]{{2,100}}?)\s*:\s*['\"]?(?P<grade>(?i:{grade_pattern()}))['\"]?"
-    r"(?=\s*$|\s*[.;]|\s+[A-Z(])"
+    rf"(?P<label>[A-Z][A-Za-z ,'-]{{2,100}}?)(?:\s*:|\s+[–-])\s*['\"]?(?P<grade>(?i:{grade_pattern()}))['\"]?"
+    rf"(?=\s*$|\s*[.;]|,?\s+(?!(?i:{grade_pattern()})(?:\s*[,.;]|\s*$|\s+(?:and|or)\b))[A-Z(])"
 )
 _WORD_START = regex.compile(r"(?<![A-Za-z'-])[A-Za-z]")
 
@@ -69,7 +71,7 @@ def listed_pairs(ctx: Context) -> list[Listed]:
         if b.kind == "table_cell" or ctx.in_back_matter(b.start):
             continue
         text = ctx.doc.block_text(b)
-        if ":" not in text:
+        if ":" not in text and "–" not in text and " - " not in text:
             continue
         for m in PAIR.finditer(text):
             found = _tail_area(ctx, m.group("label"))

@@ -58,9 +58,16 @@ _STRIP = regex.compile(r"^(?:how it|the way it|how well it|its|the|how)\s+", reg
 _COORDINATED = regex.compile(r"^(?P<a>\w+ing) and (?P<b>\w+ing)\b(?P<rest>.*)$", regex.IGNORECASE)
 # "good at A, and at B"  "good at A and in how it B": one activity each side.
 _AND_AT = regex.compile(r",? and (?:also )?(?:at|in) ", regex.IGNORECASE)
+# "good at A and B" where each side names an area: "investigating crime and protecting vulnerable people" (two); the
+# first split whose two sides name two areas wins ("responding to the public and managing offenders and suspects").
+_AND = regex.compile(r",? and ", regex.IGNORECASE)
+# Each side of such a split is an activity: it starts with a gerund ("and has continued to improve …" is a new clause).
+_GERUND = regex.compile(r"^[a-z]+ing\b", regex.IGNORECASE)
 _POINTER = regex.compile(
     r"^(?:this|that|the) (?:area|question|pillar|part of (?:the )?(?:inspection|pillar))\b", regex.I
 )
+# "its work in this area", "performance in this area": the pointer inside an activity that names nothing else.
+_POINTER_IN = regex.compile(r"\b(?:in |for |on )?this (?:area|question|pillar)\b", regex.IGNORECASE)
 _ALL_PILLARS = regex.compile(r"^(?:all|each of (?:the|its)) (?:three|3) (?:PEEL )?pillars\b", regex.IGNORECASE)
 _EARLIER_FAMILIES = ("carried", "carried-bare", "we", "we-object", "inspection-which")
 
@@ -93,6 +100,13 @@ def _phrase_areas(ctx: Context, phrase: str, offset: int) -> list[Area]:
         found = [_phrase_areas(ctx, p, offset) for p in sides]
         if all(len(f) == 1 for f in found) and len({f[0].key for f in found}) == len(found):
             return [f[0] for f in found]
+    for cut in _AND.finditer(stripped):
+        left, right = stripped[: cut.start()], stripped[cut.end() :]
+        if not (_GERUND.match(_STRIP.sub("", left)) and _GERUND.match(_STRIP.sub("", right))):
+            continue
+        pair = [_whole_area(ctx, left), _whole_area(ctx, right)]
+        if pair[0] is not None and pair[1] is not None and pair[0].key != pair[1].key:
+            return [pair[0], pair[1]]
     if ctx.round.inferred and ctx.report_areas:
         own = best_area(stripped, structure_candidates(ctx.report_areas))
         if own is not None:
@@ -133,7 +147,7 @@ def areas_for(ctx: Context, j: Judgment, offset: int, previous: Area | None) -> 
     if not j.phrase:
         area = previous or context_area(ctx, offset, None)
         return [area] if area else []
-    if _POINTER.match(low):
+    if _POINTER.match(low) or (_POINTER_IN.search(low) and not _phrase_areas(ctx, _POINTER_IN.sub("", low), offset)):
         area = _section_area(ctx, offset)
         return [area] if area else []
     if _ALL_PILLARS.match(low):
@@ -160,6 +174,13 @@ def areas_for(ctx: Context, j: Judgment, offset: int, previous: Area | None) -> 
         if pillar:
             return [pillar]
     return _phrase_areas(ctx, j.phrase, offset)
+
+
+def _whole_area(ctx: Context, part: str) -> Area | None:
+    """The area one side of "A and B" names, by its prefix or its words (no coordination, no context)."""
+    round_ = ctx.round.round
+    part = _STRIP.sub("", part.strip(" ,"))
+    return area_for_phrase(part, round_) or area_by_similarity(part, round_)
 
 
 def _section_area(ctx: Context, offset: int) -> Area | None:

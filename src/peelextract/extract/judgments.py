@@ -107,7 +107,8 @@ def _phrase(subj: str) -> str:
     """An activity phrase: up to the sentence end, ";", ":" or a clause that starts the next judgment."""
     return (
         rf"(?P<phrase>[^.;:]{{3,160}}?)(?=\s*(?:[.;:]|$|,? and (?:{subj}) (?:is|was|requires?)\b|"
-        rf",? (?:but|and) (?:is|was|requires?)\b|,? (?:but|although|while|whereas|however)\b|"
+        rf",? (?:but|and) (?:is|was|has|have|had|needs?|continues|will|requires?)\b|"
+        rf",? (?:but|although|while|whereas|however)\b|"
         rf",? and ['\"]?(?:{ADJECTIVE_GRADES})['\"]? (?:at|in)\b|"
         rf", and (?:it|the force|the constabulary) is one of\b))"
     )
