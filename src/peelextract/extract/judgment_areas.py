@@ -14,12 +14,14 @@ Beyond the prefixes of ``rounds.vocab``, an activity is matched by similarity (`
 the demand it will face in the future" is planning for the future); an activity used as the subject ("<Force>'s
 <activity> is good") must start with a word of the area it names ("the force's accuracy in recording crime is good"
 grades nothing). "this area" / "this question" points at the enclosing section or question; "all three pillars"
-names the three pillars; "A, and at B" / "A, and in how it B" names one area each. In a round whose vocabulary is
+names the three pillars; "A, and at B" / "A, and in how it B" names one area each, and so does "A and B" when both
+sides are activities (gerunds) that name two areas. In a round whose vocabulary is
 unknown (``RoundDecision.inferred``), the areas the report's own structure names (``Context.report_areas``) are
 tried first.
 
-Carried-over judgments keep their year: "In 2017, we judged …", "last year, when the force was judged as …"
-(round year − 1); a CDI overall judgment takes the year of "In November 2017, HMICFRS conducted a crime data
+Earlier judgments keep their year: "In 2017, we judged …", "In our 2024 inspection, we judged …", "last year, when
+the force was judged as …" (round year − 1), "two years ago, when we judged …" (round year − 2), "our 2016 efficiency
+inspection, which found …"; a CDI overall judgment takes the year of "In November 2017, HMICFRS conducted a crime data
 integrity inspection" in its block or the three above. A judgment dated in the inspection's own year is the
 current one (year None).
 """
