@@ -24,7 +24,7 @@ from peelextract.extract.context import Context
 from peelextract.models import Evidence, GradeName
 from peelextract.rounds.scales import grade_named, grade_pattern
 from peelextract.rounds.similarity import area_for_label
-from peelextract.rounds.vocab import Area, area_for_title
+from peelextract.rounds.vocab import AREAS_BY_KEY, Area, area_for_title
 
 # "<label>: <grade>" (or "<label> – <grade>", "<label> - <grade>") followed by the end, "." / ";" or the next label
 # (a capital, after a comma or not): not by a lower-case word or a comma and a grade (a list of grades).
@@ -32,6 +32,7 @@ PAIR = regex.compile(
     rf"(?P<label>[A-Z][A-Za-z ,'-]{{2,100}}?)(?:\s*:|\s+[–-])\s*['\"]?(?P<grade>(?i:{grade_pattern()}))['\"]?"
     rf"(?=\s*$|\s*[.;]|,?\s+(?!(?i:{grade_pattern()})(?:\s*[,.;]|\s*$|\s+(?:and|or)\b))[A-Z(])"
 )
+_CDI_OVERALL = regex.compile(r"^(?:revised |published )?overall (?:graded )?judg(?:e)?ment$")
 _WORD_START = regex.compile(r"(?<![A-Za-z'-])[A-Za-z]")
 
 
@@ -46,9 +47,12 @@ class Listed:
 
 
 def label_area(ctx: Context, label: str) -> Area | None:
-    """The area a list label or table cell names in this report's round."""
+    """The area a list label or table cell names in this report's round ("Overall judgment" in a crime data
+    integrity report is its overall grade)."""
     label = label.strip(" ,.-")
     low = label.lower()
+    if ctx.round.round == "cdi" and _CDI_OVERALL.match(low):
+        return AREAS_BY_KEY["crime-data-integrity"]
     for area in ctx.report_areas:
         if low in (area.title.lower(), *area.titles):
             return area
