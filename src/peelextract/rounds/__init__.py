@@ -11,7 +11,8 @@ A round is decided by weighted clues, each written into ``RoundDecision.clues`` 
 - the file name ("cheshire_2021-22.txt", "peel-2018", "cdi-2019"), weaker than the text;
 - any round's name as printed ("PEEL 2025–27", "PEEL 2025/26", "PEEL assessment framework 2027–2029"): the
   round the name stands for (``scales.round_named``), a round of the table or an unknown later one, which keeps
-  its own id ("2027-29"). The first name in the opening (the title) weighs 8, later names 5.
+  its own id ("2027-29"). The first name in the opening (the title) weighs 8, later names 5; a round a specific
+  clue above already found is not counted twice.
 
 Clues of weight 5 or more name the round (titles, framework names, ordinals); lighter clues infer it (wording,
 scale, file name). Explicit names beat inferred clues: when any round is named, the decision is among the named
@@ -156,8 +157,9 @@ def _round_of(m: regex.Match[str]) -> str:
 
 
 def _named_rounds(haystack: str, clues: dict[str, list[tuple[str, int]]]) -> None:
-    """One clue per round named as printed ("PEEL 2025–27"): 8 for the first name in the title span, else 5."""
-    seen: set[str] = set()
+    """One clue per round named as printed ("PEEL 2025–27"): 8 for the first name in the title span, else 5. A round
+    one of the specific text clues above already found is not counted twice."""
+    seen: set[str] = set(clues)
     for k, m in enumerate(_ROUND_NAME.finditer(haystack)):
         round_ = _round_of(m)
         if round_ in seen:
