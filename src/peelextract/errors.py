@@ -6,10 +6,20 @@ makes that input fail (exit 1 at the end of the batch); other inputs are still w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Generic, Protocol, TypeVar
 
-if TYPE_CHECKING:  # for the annotation only: errors.py imports nothing at run time
-    from peelextract.orchestrate.summary import RunSummary
+
+class BatchSummary(Protocol):
+    """What an ingestion batch's summary offers an error (``orchestrate.summary.RunSummary`` is one): errors.py
+    sits on the lowest floor and names no module above it, not even for an annotation."""
+
+    @property
+    def source(self) -> str: ...
+
+    def line(self) -> str: ...
+
+
+SummaryT = TypeVar("SummaryT", bound=BatchSummary)
 
 
 class PeelError(Exception):
@@ -106,14 +116,14 @@ class SchemaVersionError(PeelError):
     code = "schema_version"
 
 
-class IngestFailed(PeelError):
+class IngestFailed(PeelError, Generic[SummaryT]):
     """Every input of an ingestion batch failed: nothing could be done. Carries the run's summary."""
 
     code = "ingest_failed"
 
-    def __init__(self, summary: RunSummary) -> None:
+    def __init__(self, summary: SummaryT) -> None:
         super().__init__(summary.source, f"every input failed: {summary.line()}")
-        self.summary = summary
+        self.summary: SummaryT = summary
 
 
 class SettingsError(ValueError):
