@@ -84,7 +84,9 @@ def publish_task(summary: RunSummary) -> RunSummary:
 
 # The decorator's runner is the default settings' (8 threads), for a direct call; entry points pass theirs
 # with ``with_options`` at call time (run_ingest, serve, flows/ingest.py for ``prefect deploy``).
-@flow(name="ingest-reports", task_runner=task_runner(Settings()))
+# validate_parameters=False: ``settings`` is this package's own frozen dataclass, passed only by Python callers;
+# a served run (which passes none) builds Prefect's parameter model where ``Settings`` is not defined.
+@flow(name="ingest-reports", task_runner=task_runner(Settings()), validate_parameters=False)
 def ingest_reports(source: str, out_dir: str, use_cache: bool = True, settings: Settings | None = None) -> RunSummary:
     """Ingest every report of ``source`` (inbox folder or listing URL) into ``out_dir``. ``settings``
     default to ``from_env()`` here, at the start of the run (a deployment's run passes none)."""
