@@ -142,7 +142,7 @@ def test_overview_screenshot_grid_and_sorting(
 ) -> None:
     report, _ = sample
     page.goto(_url(site / "index.html"))
-    page.select_option("#round-select", label="PEEL 2021/22")
+    page.click("button.round-tab[data-round='round-2021-22']")
     shot = tmp_path / "overview.png"
     page.screenshot(path=str(shot), full_page=True)
     data = shot.read_bytes()
@@ -160,14 +160,18 @@ def test_overview_screenshot_grid_and_sorting(
     assert th.get_attribute("aria-sort") == "descending"
 
 
-def test_round_selector_shows_one_round(page: Any, site: Path) -> None:
+def test_round_buttons_show_one_round_or_all(page: Any, site: Path) -> None:
     page.goto(_url(site / "index.html"))
     rounds = page.eval_on_selector_all("section.round", "s => s.map(x => x.id)")
     assert len(rounds) == 3
+    visible = "() => [...document.querySelectorAll('section.round')].filter(x => !x.hidden).map(x => x.id)"
+    assert page.evaluate(visible) == rounds[:1]  # the newest round first
     for rid in rounds:
-        page.select_option("#round-select", rid)
-        visible = page.eval_on_selector_all("section.round", "s => s.filter(x => !x.hidden).map(x => x.id)")
-        assert visible == [rid]
+        page.click(f"button.round-tab[data-round='{rid}']")
+        assert page.evaluate(visible) == [rid]
+        assert page.locator(f"button.round-tab[data-round='{rid}']").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="All rounds").click()  # every round, in one click
+    assert page.evaluate(visible) == rounds
 
 
 def test_without_javascript_marks_and_grids_are_there(browser: Any, site: Path, sample: tuple[Report, str]) -> None:

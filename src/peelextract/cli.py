@@ -22,8 +22,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
+    from peelextract.ingest import read_path
     from peelextract.pipeline import path_to_report
     from peelextract.publish.report_json import write_report
+    from peelextract.publish.sources import keep_source
 
     out = Path(args.out)
     failed = 0
@@ -41,6 +43,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                 )
             seen[rid] = str(path)
             written = write_report(report, doc, out)
+            keep_source(out, read_path(path, settings.limits))  # for the review site's page images
             if not args.quiet:
                 print(
                     f"{path}: {written} ({len(report.grades)} grades, {len(report.case_counts)} case counts, "
