@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from peelextract.errors import PeelError, SettingsError
+from peelextract.errors import PeelError, SettingsError, UsageError
 from peelextract.settings import Settings, from_env
 
 log = logging.getLogger(__name__)
@@ -139,9 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PeelError as exc:
         print(f"peelextract: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except ValueError as exc:
+    except UsageError as exc:
         print(f"peelextract: usage error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ValueError as exc:  # not an argument's fault: a bug, said as one
+        print(f"peelextract: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _json_dump(obj: object) -> str:

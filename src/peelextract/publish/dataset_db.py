@@ -4,7 +4,9 @@
 it: a reader sees the old database or the new one, never a half-built one. ``upsert_db`` replaces the
 rows of some reports in ONE transaction (``DELETE … WHERE report_id IN …`` then INSERT), so a failure
 leaves the database as it was. A database built with another table layout (``layout_fingerprint``) is
-rebuilt, not patched. Writers are serialised by an exclusive ``flock`` on ``OUT/.peel.duckdb.lock``.
+rebuilt, not patched. Writers are serialised by an exclusive ``flock`` on ``OUT/.state/peel.duckdb.lock``
+(with the other state, not beside the data: a lock file cannot be removed safely after use, since another
+writer may already hold it open).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DB_NAME = "peel.duckdb"
-LOCK_NAME = ".peel.duckdb.lock"
+LOCK_NAME = ".state/peel.duckdb.lock"  # relative to OUT
+_OLD_LOCK_NAME = ".peel.duckdb.lock"  # where versions before 0.2.5 kept it, in OUT itself
 VIEWS = ("grades_wide", "grade_changes", "latest_grades")
 
 
@@ -151,13 +154,16 @@ def _collect_rows(reports: Sequence[Report]) -> dict[str, list[Row]]:
 @contextlib.contextmanager
 def writer_lock(out_dir: Path) -> Iterator[None]:
     """One writer at a time per OUT folder (processes and threads): DuckDB allows one writing process."""
+    lock = out_dir / LOCK_NAME
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise PublishError(str(out_dir), f"cannot create the dataset lock: {exc.strerror or exc}") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # the empty file an earlier version left in OUT
+            (out_dir / _OLD_LOCK_NAME).unlink()
         yield
     finally:
         os.close(fd)  # closing releases the lock

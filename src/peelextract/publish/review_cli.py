@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from peelextract.errors import UsageError
 from peelextract.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -16,10 +17,10 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
 
     out = Path(args.out)
     if not out.is_dir():
-        raise ValueError(f"{out} is not a folder of extracted reports (run `peelextract extract --out {out}` first)")
+        raise UsageError(f"{out} is not a folder of extracted reports (run `peelextract extract --out {out}` first)")
     sources = Path(args.sources) if args.sources else None
     if sources is not None and not sources.is_dir():
-        raise ValueError(f"--sources {sources} is not a folder")
+        raise UsageError(f"--sources {sources} is not a folder")
     index = build_site(out, sources)
     print(index)
     return 0

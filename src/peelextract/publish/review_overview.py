@@ -2,8 +2,8 @@
 
 Grid cells carry the grade name as text (colour is only a second cue) and link to the grade's mark on the
 report page. Column headers are buttons that JS uses to sort the rows (``data-rank`` holds the grade's
-position in ``GRADE_ORDER``). Without JS every round's grid and chart is shown; with JS one button per round (and "All rounds")
-shows it.
+position in ``GRADE_ORDER``). Without JS every round's grid and chart is shown; with JS one button per
+round shows that round, and "All rounds" shows them all.
 The chart draws each "x of y" finding as a bar filled to x/y, labelled "x/y" so y is readable as text.
 """
 
