@@ -148,16 +148,12 @@ def _open_tag(s: Span, state: MarkState) -> str:
 def _close_tag(s: Span, first: bool, state: MarkState) -> str:
     """The end of a mark; after a value's first piece, its link back to the panel and into its source.
 
-    A warning gets no back link: its note beside the line links to it, and its evidence is the evidence of
-    the value it is about, so a second "[1]" would stand beside that value's own ("[1][1]")."""
-    if not first:
+    A warning gets neither: its note beside the line links to it, and its evidence is the evidence of the
+    value it is about, so a second "[1]" would stand beside that value's own ("[1][1]")."""
+    if not first or s.kind == "warning":
         return "</mark>"
     name = f"{KIND_NAMES[s.kind]} {s.index + 1}"
-    back = (
-        ""
-        if s.kind == "warning"
-        else f'<a class="back" href="#p-{s.key}" data-n="{s.index + 1}" aria-label="{escape(name)} in the panel"></a>'
-    )
+    back = f'<a class="back" href="#p-{s.key}" data-n="{s.index + 1}" aria-label="{escape(name)} in the panel"></a>'
     href = state.source_links.get(s.key)
     if href is not None:
         back += (

@@ -20,6 +20,7 @@ from peelextract.rounds.scales import grade_named
 
 # A header row printed as one cell: "Area of policing Grade" is two column heads.
 _HEAD_SPLIT = regex.compile(r"^(?P<first>.*\S)\s+(?P<last>grades?|judg(?:e)?ments?|ratings?)$", regex.IGNORECASE)
+_HEAD_WORD = regex.compile(r"^(?:grades?|judg(?:e)?ments?|ratings?)$", regex.IGNORECASE)
 
 
 def lines(text: str) -> list[tuple[int, int]]:
@@ -72,16 +73,7 @@ class _Table:
     cells: list[tuple[int, int, str]] = field(default_factory=list)
 
     def html(self, text: str) -> str:
-        cells, head = self.cells, ""
-        start, end, inner = cells[0]
-        split = _HEAD_SPLIT.match(text[start:end]) if inner == escape(text[start:end]) else None
-        if split is not None:  # "Area of policing Grade": one line of the source, the two column heads
-            head = (
-                f'<thead><tr><th scope="col"><span class="ln table-cell" data-start="{start}">'
-                f'{escape(split.group("first"))}</span></th><th scope="col">{escape(split.group("last"))}</th>'
-                "</tr></thead>"
-            )
-            cells = cells[1:]
+        head, cells = self._head(text)
         rows: list[list[tuple[int, int, str]]] = [[]]
         for cell in cells:
             rows[-1].append(cell)
@@ -89,6 +81,28 @@ class _Table:
                 rows.append([])
         body = "".join(self._row(text, r) for r in rows if r)
         return f'<table class="ln-table">{head}<tbody>{body}</tbody></table>'
+
+    def _head(self, text: str) -> tuple[str, list[tuple[int, int, str]]]:
+        """The column heads and the cells after them: a first cell "Area of policing Grade" (a PDF prints
+        the two heads on one line) or cells up to one that is a head word ("Area of policing", "Grade")."""
+        start, end, inner = self.cells[0]
+        split = _HEAD_SPLIT.match(text[start:end]) if inner == escape(text[start:end]) else None
+        if split is not None:
+            return (
+                f'<thead><tr><th scope="col"><span class="ln table-cell" data-start="{start}">'
+                f'{escape(split.group("first"))}</span></th><th scope="col">{escape(split.group("last"))}</th>'
+                "</tr></thead>"
+            ), self.cells[1:]
+        for i, (s, e, _) in enumerate(self.cells[:3]):
+            if grade_named(text[s:e]) is not None:
+                break
+            if _HEAD_WORD.match(text[s:e]):
+                heads = "".join(
+                    f'<th scope="col"><span class="ln table-cell" data-start="{cs}">{h}</span></th>'
+                    for cs, _, h in self.cells[: i + 1]
+                )
+                return f"<thead><tr>{heads}</tr></thead>", self.cells[i + 1 :]
+        return "", self.cells
 
     @staticmethod
     def _cell(cells: list[tuple[int, int, str]], attrs: str = "") -> str:
