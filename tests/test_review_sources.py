@@ -65,6 +65,7 @@ def test_extract_keeps_the_source_and_review_finds_it_by_sha256(tmp_path: Path) 
 def test_keeping_the_same_bytes_twice_keeps_one_file(tmp_path: Path) -> None:
     src = read_path(SAMPLE_PDF)
     first = keep_source(tmp_path, src)
+    assert first is not None
     os.utime(first, (1, 1))
     second = keep_source(tmp_path, src)
     assert first == second and first.name == f"{src.sha256}.pdf"
@@ -72,10 +73,22 @@ def test_keeping_the_same_bytes_twice_keeps_one_file(tmp_path: Path) -> None:
     assert [p.name for p in first.parent.iterdir()] == [first.name]
 
 
+def test_a_source_that_cannot_be_kept_does_not_fail_its_report(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / ".state").mkdir()
+    (tmp_path / SOURCES_DIR).write_text("not a folder", "utf-8")  # the kept file cannot be written
+    assert keep_source(tmp_path, read_path(SAMPLE_PDF)) is None
+    assert "source not kept for the review site" in caplog.text
+    assert main(["extract", str(SAMPLE_PDF), "--out", str(tmp_path), "--no-dataset", "-q"]) == 0
+    assert (tmp_path / "cleveland-police-2021-22.json").is_file()
+
+
 def test_unreferenced_sources_are_pruned_when_the_review_site_is_rebuilt(tmp_path: Path) -> None:
     report, doc = path_to_report(SAMPLE_PDF)
     write_report(report, doc, tmp_path)
     kept = keep_source(tmp_path, read_path(SAMPLE_PDF))
+    assert kept is not None
     folder = kept.parent
     stale = folder / f"{'0' * 64}.pdf"  # a source no report refers to any more
     stale.write_bytes(b"%PDF-1.4 old edition")

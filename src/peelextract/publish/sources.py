@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from peelextract.errors import PublishError
 from peelextract.models import Source
 from peelextract.pages import SourceBytes
 from peelextract.publish.files import atomic_write_bytes
@@ -36,17 +37,23 @@ def kept_path(out_dir: Path, source: Source) -> Path:
     return out_dir / SOURCES_DIR / f"{source.sha256}{EXTENSIONS[source.format]}"
 
 
-def keep_source(out_dir: Path, src: SourceBytes) -> Path:
+def keep_source(out_dir: Path, src: SourceBytes) -> Path | None:
     """Keep the bytes a report was extracted from under ``OUT/.state/sources/``; return their path.
 
     Already kept (same sha256): the file is only touched, so a rebuild of the review site that started
-    before this publish does not prune it (see ``prune_sources``)."""
+    before this publish does not prune it (see ``prune_sources``). Called once the report is written: a
+    source that cannot be kept (a full disk) is a warning, not a failure of the report, which is out and
+    complete; its review page then says where else it looked, and None is returned."""
     path = out_dir / SOURCES_DIR / f"{src.sha256}{EXTENSIONS[src.format]}"
     if path.is_file():
         with contextlib.suppress(OSError):
             os.utime(path)
             return path
-    atomic_write_bytes(path, src.data)
+    try:
+        atomic_write_bytes(path, src.data)
+    except PublishError as exc:
+        log.warning("%s: source not kept for the review site: %s", src.name, exc.reason)
+        return None
     return path
 
 
