@@ -157,9 +157,8 @@ def test_main_job_review_site_shows_page_images(tmp_path: Path) -> None:
     """The main job itself (Prefect's temporary server included): every PDF report's review page has page
     images with boxes, and OUT holds no stray lock file."""
     out = tmp_path / "out"
-    cli = Path(sys.executable).with_name("peelextract")
     res = subprocess.run(
-        [str(cli), "ingest", str(INBOX), "--out", str(out)],
+        [sys.executable, "-m", "peelextract.cli", "ingest", str(INBOX), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=600,
