@@ -3,6 +3,7 @@ errors (exit 2); any other ``ValueError`` from inside a command is an internal e
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,13 @@ def test_no_zero_byte_duckdb_lock_is_left_in_out(tmp_path: Path) -> None:
     build_dataset(tmp_path)
     assert not legacy.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".state"]
+
+
+def test_dataset_messages_agree_in_number(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    assert main(["extract", str(SAMPLE_TXT), "--out", str(tmp_path), "--no-dataset", "-q"]) == 0
+    with caplog.at_level(logging.INFO, logger="peelextract.publish.dataset_db"):
+        build_dataset(tmp_path)
+    assert caplog.messages[-1].endswith(": 1 report") and "1 reports" not in caplog.text
 
 
 def test_a_value_error_inside_a_command_is_an_internal_error_not_a_usage_error(

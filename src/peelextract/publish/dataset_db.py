@@ -26,6 +26,7 @@ from peelextract.errors import PublishError
 from peelextract.models import SCHEMA_VERSION, Report
 from peelextract.publish.table_rows import DUCKDB_TYPES, GRADED_AREA_KEYS, Row, Table
 from peelextract.publish.tables import TABLES, report_rows, table_schema
+from peelextract.text_utils import plural
 
 if TYPE_CHECKING:
     import duckdb
@@ -235,7 +236,7 @@ def build_db(out_dir: Path, reports: Sequence[Report]) -> None:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-    log.info("built %s: %d reports", db, len(reports))
+    log.info("built %s: %s", db, plural(len(reports), "report"))
 
 
 def upsert_db(db: Path, reports: Sequence[Report]) -> None:
@@ -260,4 +261,4 @@ def upsert_db(db: Path, reports: Sequence[Report]) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    log.info("upserted %d reports into %s", len(reports), db)
+    log.info("upserted %s into %s", plural(len(reports), "report"), db)

@@ -1,4 +1,7 @@
-"""``peelextract review OUT [--sources DIR]``: write the static review site into ``OUT/review/``."""
+"""``peelextract review OUT [--sources DIR] [-q]``: write the static review site into ``OUT/review/``.
+
+Each report's source is looked for kept in ``OUT/.state/sources`` (by its sha256), then in ``--sources``,
+then beside the JSON; on a terminal a progress bar counts the reports (``-q`` hides it)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     sources = Path(args.sources) if args.sources else None
     if sources is not None and not sources.is_dir():
         raise UsageError(f"--sources {sources} is not a folder")
-    index = build_site(out, sources)
+    index = build_site(out, sources, quiet=args.quiet)
     print(index)
     return 0
 
@@ -33,6 +36,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--sources",
         metavar="DIR",
         default=None,
-        help="folder holding the source PDFs (default: beside the JSON), for page images",
+        help="folder holding source files not kept in OUT/.state/sources (default: beside the JSON), for page images",
     )
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar on a terminal")
     r.set_defaults(func=_review)
