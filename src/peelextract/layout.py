@@ -257,7 +257,9 @@ def _starts_new_block(prev: _Block, line: Line, kind: BlockKind, pitch: float) -
 
 
 def _caption_goes_on(prev: _Block, line: Line) -> bool:
-    """An untagged line that is the next line of the caption block ``prev`` (see ``continues_caption``)."""
+    """An untagged line that is the next line of the caption block ``prev`` (see ``continues_caption``).
+    Asked only of a line that would otherwise start a heading (bold, no final stop): a caption in body
+    type is not extended, so a paragraph set close under it is never taken into it."""
     return prev.kind == "caption" and line.tag <= 0 and continues_caption(prev.lines[-1], line, prev.lines[0])
 
 
@@ -272,10 +274,10 @@ def lines_to_blocks(pages: list[list[Line]], body: float, struct: tuple[StructTa
     pitch = sorted(pitches)[len(pitches) // 2] if pitches else body * 1.4
     blocks: list[_Block] = []
     for line in flat:
-        if blocks and _caption_goes_on(blocks[-1], line):
+        kind = _line_kind(line, body, kinds)
+        if kind == "heading" and blocks and _caption_goes_on(blocks[-1], line):
             blocks[-1].lines.append(line)
             continue
-        kind = _line_kind(line, body, kinds)
         if blocks and not _starts_new_block(blocks[-1], line, kind, pitch):
             blocks[-1].lines.append(line)
             continue
