@@ -276,3 +276,37 @@ def test_main_job_grade_in_overview_lands_on_its_value_boxed_on_the_page(
     page.screenshot(path=str(shot))
     assert shot.read_bytes().startswith(b"\x89PNG")
     print(f"screenshot: {shot}")
+
+
+def test_html_value_links_to_its_passage_highlighted_in_the_source_page(page: Any, tmp_path: Path) -> None:
+    """An HTML report's value links (↗) to its kept source page with a text fragment: the browser opens the
+    page scrolled to the passage (far down the page), which is on screen."""
+    from peelextract.cli import main
+
+    sample_html = REPORTS / "cleveland-police_peel-2021-22.html"
+    assert main(["extract", str(sample_html), "--out", str(tmp_path), "--no-dataset", "-q"]) == 0
+    build_site(tmp_path, quiet=True)
+    page.goto(_url(tmp_path / "review" / "cleveland-police-2021-22.html"))
+    link = page.locator("#v-case-0 ~ a.src").first
+    href = link.get_attribute("href") or ""
+    assert href.startswith("../.state/sources/") and "#:~:text=" in href
+    text = page.locator("#v-case-0").inner_text()
+    page.goto((tmp_path / "review").resolve().as_uri() + "/" + href)
+    page.wait_for_function("() => window.scrollY > 0", timeout=5000)
+    where = page.evaluate(
+        """(text) => {
+             const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+             for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+               const i = n.data.indexOf(text);
+               if (i < 0) continue;
+               const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + text.length);
+               const b = r.getBoundingClientRect();
+               return [b.top, b.bottom, window.innerHeight, window.scrollY];
+             }
+             return null;
+           }""",
+        text,
+    )
+    assert where is not None, f"{text!r} not in the source page"
+    top, bottom, height, scrolled = where
+    assert scrolled > 1000 and top >= 0 and bottom <= height, where
