@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from peelextract.errors import PeelError, SettingsError
+from peelextract.errors import PeelError, SettingsError, UsageError
 from peelextract.settings import Settings, from_env
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
+    from peelextract.ingest import read_path
     from peelextract.pipeline import path_to_report
     from peelextract.publish.report_json import write_report
+    from peelextract.publish.sources import keep_source
 
     out = Path(args.out)
     failed = 0
@@ -41,6 +43,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                 )
             seen[rid] = str(path)
             written = write_report(report, doc, out)
+            keep_source(out, read_path(path, settings.limits))  # for the review site's page images
             if not args.quiet:
                 print(
                     f"{path}: {written} ({len(report.grades)} grades, {len(report.case_counts)} case counts, "
@@ -136,9 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PeelError as exc:
         print(f"peelextract: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except ValueError as exc:
+    except UsageError as exc:
         print(f"peelextract: usage error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ValueError as exc:  # not an argument's fault: a bug, said as one
+        print(f"peelextract: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _json_dump(obj: object) -> str:

@@ -126,7 +126,13 @@ class IngestFailed(PeelError, Generic[SummaryT]):
         self.summary: SummaryT = summary
 
 
-class SettingsError(ValueError):
+class UsageError(ValueError):
+    """The command was asked for something it cannot do, whatever the inputs hold: an argument that names
+    no folder, an unknown round, a missing server. The CLI says "usage error" and exits 2; any other
+    ``ValueError`` that reaches it is a bug, reported as an internal error (exit 1)."""
+
+
+class SettingsError(UsageError):
     """An environment variable holds a value the setting cannot take: a usage error (exit 2), not a
     failure of one input. Names the variable, what it must be and what was found."""
 

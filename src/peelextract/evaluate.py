@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from peelextract.document import normalise_text
-from peelextract.errors import PeelError
+from peelextract.errors import InputError, PeelError, UsageError
 from peelextract.eval_report import check_thresholds, doc_json, load_thresholds, render_table, summarise
 from peelextract.eval_scoring import FIELDS, DocResult, normalised, predicted_items, score_field
 from peelextract.models import Report
+from peelextract.progress import Progress
 from peelextract.settings import EXTRACTOR_VERSION, Limits
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,12 @@ def load_gold(path: Path) -> dict[str, Any]:
     try:
         gold = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read gold annotations: {exc}") from exc
+        raise InputError(str(path), f"cannot read gold annotations: {exc}") from exc
     missing = [k for k in ("document", "kind", "force", "round", *FIELDS) if k not in gold]
     if not isinstance(gold, dict) or missing:
-        raise ValueError(f"{path}: gold file lacks {', '.join(missing) or 'a JSON object'}")
+        raise InputError(str(path), f"gold file lacks {', '.join(missing) or 'a JSON object'}")
     if gold["kind"] not in ("report", "excerpt"):
-        raise ValueError(f"{path}: kind must be 'report' or 'excerpt', found {gold['kind']!r}")
+        raise InputError(str(path), f"kind must be 'report' or 'excerpt', found {gold['kind']!r}")
     return gold
 
 
@@ -97,12 +98,17 @@ def evaluate_file(gold_path: Path, limits: Limits | None = None) -> DocResult:
 
 def evaluate_dir(gold_dir: Path, limits: Limits | None = None) -> tuple[dict[str, Any], list[DocResult]]:
     if not gold_dir.is_dir():
-        raise ValueError(f"{gold_dir}: not a folder of gold annotations")
+        raise UsageError(f"{gold_dir}: not a folder of gold annotations")
     paths = sorted(gold_dir.glob("*.json"))
     if not paths:
-        raise ValueError(f"{gold_dir}: no *.json gold files")
+        raise UsageError(f"{gold_dir}: no *.json gold files")
     started = time.perf_counter()
-    docs = [evaluate_file(p, limits) for p in paths]
+    docs: list[DocResult] = []
+    with Progress(len(paths), description="eval", unit="document") as progress:  # a bar on a terminal only
+        for p in paths:
+            progress.start(p.name)
+            docs.append(evaluate_file(p, limits))
+            progress.advance(p.name)
     groups = {
         "all": summarise(docs),
         "report": summarise([d for d in docs if d.kind == "report"]),

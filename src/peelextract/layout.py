@@ -180,6 +180,20 @@ def _chart_like(line: Line, body: float) -> bool:
     return len(text) < 60 and bool(_LABEL.fullmatch(text))
 
 
+def continues_caption(last: Line, line: Line, caption: Line) -> bool:
+    """``line`` goes on the caption that starts with ``caption`` and ends (so far) with ``last``: same type
+    and weight, same page, no more than a line's height below it. A figure's caption often runs to two lines
+    ("Figure 2: Domestic violence disclosure scheme right to know applications per 1,000" / "population,
+    for forces in England and Wales, in the year ending 31 March 2022"); the second is bold and has no
+    final stop, so on its own it would read as a heading."""
+    return (
+        line.bold == caption.bold
+        and abs(line.size - caption.size) < 0.3
+        and last.page == line.page
+        and line.top - last.bottom < line.size
+    )
+
+
 def drop_charts(pages: list[list[Line]], body: float) -> list[list[Line]]:
     """After a figure caption, drop chart labels (small type, force names, values) until body text resumes."""
     out: list[list[Line]] = []
@@ -191,14 +205,7 @@ def drop_charts(pages: list[list[Line]], body: float) -> list[list[Line]]:
                 keep.append(line)
                 caption = line
                 continue
-            if (
-                caption is not None
-                and line.bold == caption.bold
-                and abs(line.size - caption.size) < 0.3
-                and keep
-                and keep[-1].page == line.page
-                and line.top - keep[-1].bottom < line.size
-            ):
+            if caption is not None and keep and continues_caption(keep[-1], line, caption):
                 keep.append(line)  # the caption's second line
                 continue
             if caption is not None and _chart_like(line, body):
@@ -249,6 +256,13 @@ def _starts_new_block(prev: _Block, line: Line, kind: BlockKind, pitch: float) -
     return line.top - last.top > pitch * 1.3
 
 
+def _caption_goes_on(prev: _Block, line: Line) -> bool:
+    """An untagged line that is the next line of the caption block ``prev`` (see ``continues_caption``).
+    Asked only of a line that would otherwise start a heading (bold, no final stop): a caption in body
+    type is not extended, so a paragraph set close under it is never taken into it."""
+    return prev.kind == "caption" and line.tag <= 0 and continues_caption(prev.lines[-1], line, prev.lines[0])
+
+
 def lines_to_blocks(pages: list[list[Line]], body: float, struct: tuple[StructTag, ...] = ()) -> list[_Block]:
     flat = [line for lines in pages for line in lines]
     kinds = tag_kinds(struct)
@@ -261,6 +275,9 @@ def lines_to_blocks(pages: list[list[Line]], body: float, struct: tuple[StructTa
     blocks: list[_Block] = []
     for line in flat:
         kind = _line_kind(line, body, kinds)
+        if kind == "heading" and blocks and _caption_goes_on(blocks[-1], line):
+            blocks[-1].lines.append(line)
+            continue
         if blocks and not _starts_new_block(blocks[-1], line, kind, pitch):
             blocks[-1].lines.append(line)
             continue

@@ -207,10 +207,12 @@ def extract_and_publish(src: SourceBytes, out_dir: Path, version: str, limits: L
     or in an extraction process (``orchestrate.pool``): its arguments and result are small and picklable."""
     from peelextract import pipeline
     from peelextract.publish.report_json import write_report
+    from peelextract.publish.sources import keep_source
 
     doc = pipeline.source_to_document(src, limits)
     report = pipeline.document_to_report(doc)
     write_report(report, doc, out_dir)
+    keep_source(out_dir, src)  # for the review site's page images
     info = report.report
     return CacheEntry(
         sha256=src.sha256,

@@ -25,6 +25,7 @@ from pathlib import PurePath
 
 import regex
 
+from peelextract.errors import UsageError
 from peelextract.models import RoundDecision
 from peelextract.rounds.scales import FIVE_TIER_ROUNDS, SCALE_GRADES, grade_pattern, scale_for
 from peelextract.rounds.scales import ROUNDS as ROUNDS  # re-exported: publish reads the round list from here
@@ -119,7 +120,7 @@ def detect_round(text: str, name: str = "", override: str | None = None) -> Roun
     """The most likely round and the clues for it; None when no clue is found."""
     if override is not None:
         if override not in ROUNDS:
-            raise ValueError(f"unknown round {override!r}; expected one of {', '.join(ROUNDS)}")
+            raise UsageError(f"unknown round {override!r}; expected one of {', '.join(ROUNDS)}")
         return RoundDecision(round=override, scale=scale_for(override), overridden=True, clues=["--round override"])
     clues = round_clues(text, name)
     if not clues:
