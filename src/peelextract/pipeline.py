@@ -14,6 +14,7 @@ from peelextract.document import Document
 from peelextract.errors import NotAReportError
 from peelextract.extract.cases import extract_case_counts
 from peelextract.extract.context import Context
+from peelextract.extract.estimates import extract_estimated_counts
 from peelextract.extract.grades import extract_grades
 from peelextract.extract.improvements import extract_improvements
 from peelextract.extract.percentages import extract_ci_percentages, extract_percentages
@@ -93,6 +94,7 @@ def extract_report(doc: Document, *, round_override: str | None = None) -> Repor
         ci_percentages=cis,
         percentages=extract_percentages(ctx, [(c.evidence.start, c.evidence.end) for c in cis]),
         rates=extract_rates(ctx),
+        estimated_counts=extract_estimated_counts(ctx),
         areas_for_improvement=extract_improvements(ctx),
         warnings=ctx.warnings,
     )
