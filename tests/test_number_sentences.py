@@ -9,7 +9,7 @@ The data itself (keys, verbatim quotes) is checked by tests/test_number_data.py.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def _text(case: dict[str, Any]) -> str:
     return "\n".join(["PEEL 2021/22: An inspection of Northshire Police", "Overall summary", heading, run])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _report(case_id: str) -> tuple[Report, int, int]:
     case = next(c for c in CASES if c["id"] == case_id)
     report, doc = extract_text(_text(case))

@@ -39,7 +39,10 @@ _COUNT_LEAD = regex.compile(
     regex.IGNORECASE,
 )
 _CONJ = regex.compile(r"^(?:but|and|however|so|yet|also)\b,?\s*", regex.IGNORECASE)
-_NUMBER_NP = r"(?<![\w.,]){y}\s+(?P<np>(?:[\w'’\u2011-]+\s+){{0,4}}?[\w'’\u2011-]+?)(?=\s+(?:that|which|who|we|to|from|for|in|where|were|was)\b|[,.;:]|$)"
+_NUMBER_NP = (
+    r"(?<![\w.,]){y}\s+(?P<np>(?:[\w'’\u2011-]+\s+){{0,4}}?[\w'’\u2011-]+?)"
+    r"(?=\s+(?:that|which|who|we|to|from|for|in|where|were|was)\b|[,.;:]|$)"
+)
 
 
 def population_key(text: str | None) -> PopulationKey:
@@ -105,6 +108,7 @@ def describe_case(
 ) -> tuple[dict[str, Any], str | None]:
     """Population fields and the finding of the count matched by ``m``; the second item is the finding when it
     was read before the count (the clause polarity is then read from it), else None."""
+    text: str | None
     if m.group("noun"):
         text, pop_end = _population_in_sentence(sentence, m, clause[0])
         where: str | None = "sentence"

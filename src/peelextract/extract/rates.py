@@ -34,7 +34,8 @@ _AVERAGE_BEFORE = regex.compile(r"average[^.]{0,80}?\b(?:of|was|is)\s*$", regex.
 # "…21.4 stalking and harassment offences per 1,000 population, compared with the England and Wales average
 # of 14.6." — the average printed as a bare number after the rate, in the same sentence.
 _BARE_AVERAGE = regex.compile(
-    r"[^.;]{0,80}?\baverage\s+(?:of|was|is)\s+(?P<value>\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?!\d|\.\d|\s+[a-z][a-z\- ]{0,40}?\s+per\b)",
+    r"[^.;]{0,80}?\baverage\s+(?:of|was|is)\s+(?P<value>\d{1,3}(?:,\d{3})*(?:\.\d+)?)"
+    r"(?!\d|\.\d|\s+[a-z][a-z\- ]{0,40}?\s+per\b)",
     regex.IGNORECASE,
 )
 
