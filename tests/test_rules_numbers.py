@@ -97,10 +97,10 @@ def test_ci_bounds_outside_0_100_are_warnings() -> None:
         )
     )
     assert report.ci_percentages == []
-    # The rejected value stays a plain percentage of nothing named, so the closing note counts it.
-    assert [p.value for p in report.percentages] == [99.0]
+    # The rejected value and its interval stay plain percentages of nothing named: the closing note counts them.
+    assert [p.value for p in report.percentages] == [99.0, 2.0]
     assert [w.code for w in report.warnings] == ["ci_out_of_range", "numbers_unknown"]
-    assert "1 of 1 percentages (of)" in report.warnings[-1].message
+    assert "2 of 2 percentages (of)" in report.warnings[-1].message
 
 
 def test_plain_percentages_exclude_ci_values() -> None:
