@@ -93,7 +93,8 @@ MEASURES: tuple[Phrases, ...] = (
         "public perception",
         (
             r"people\b[^.;()]{0,60}?\bagree that the police\b[^.;]*[^.;\s]",
-            r"people\b[^.;()]{0,60}?\bhave confidence in their local police",
+            r"(?:people\b[^.;()]{0,60}?\b)?have confidence in (?:their|the) local police",
+            "deal with the things that matter(?: to (?:them|people))?",
         ),
     ),
     Phrases(
