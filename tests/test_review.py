@@ -346,9 +346,9 @@ def test_the_panel_names_what_each_number_measures(site: Path, sample: tuple[Rep
         assert found, f"no panel entry p-{key}"
         return unescape(re.sub(r"<[^>]+>", "", found[1]))
 
-    for i, c in enumerate(report.ci_percentages):
-        assert MEASURE_NAMES[c.measure] in entry(f"ci-{i}")
+    for i, ci in enumerate(report.ci_percentages):
+        assert MEASURE_NAMES[ci.measure] in entry(f"ci-{i}")
     assert "statistically significant improvement" in entry("ci-0")
-    for i, c in enumerate(report.case_counts):
-        assert f"{c.x} of {c.y} {c.population_text}" in entry(f"case-{i}")
+    for i, case in enumerate(report.case_counts):
+        assert f"{case.x} of {case.y} {case.population_text}" in entry(f"case-{i}")
     assert "share of PIP2 investigator posts" in " ".join(entry(f"pct-{i}") for i in range(len(report.percentages)))

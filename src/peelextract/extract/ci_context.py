@@ -24,11 +24,12 @@ from __future__ import annotations
 import regex
 
 from peelextract.extract.context import Context
-from peelextract.extract.window import Window, squash, window_at
+from peelextract.extract.window import Span, Window, squash, window_at
 from peelextract.models import ChangeKey, CIPercentage, CIRef, FoundIn, MeasureKey
 from peelextract.rounds.measures import CHANGE_PATTERNS, GENERIC_MEASURE, MEASURE_PATTERNS
 
 Measure = tuple[MeasureKey, str | None, FoundIn | None]
+Verdict = tuple[ChangeKey, str | None]
 _OF_TAIL = regex.compile(r"^\s*of\s+(?P<what>[^,;.()]+?)\s*(?:[,;.]|$|\bcompared\b)", regex.IGNORECASE)
 
 
@@ -74,7 +75,7 @@ def measure_of(tail: str, win: Window) -> Measure:
     return "unknown", None, None
 
 
-def _verdict(text: str) -> tuple[ChangeKey, str | None]:
+def _verdict(text: str) -> Verdict:
     for key, pattern in CHANGE_PATTERNS:
         m = pattern.search(text)
         if m:
@@ -82,22 +83,16 @@ def _verdict(text: str) -> tuple[ChangeKey, str | None]:
     return "not-stated", None
 
 
-def _inside(c: CIPercentage, start: int, end: int) -> bool:
-    return start <= c.evidence.start < end
-
-
-def change_of(c: CIPercentage, win: Window, cis: list[CIPercentage]) -> tuple[ChangeKey, str | None]:
+def change_of(c: CIPercentage, win: Window, here: list[CIPercentage], after: list[CIPercentage]) -> Verdict:
     """The verdict for a current value: read only where the previous estimate is printed — later in the same
-    sentence (before the next current value) or in the next sentence (when it holds no current value)."""
-    later = [x for x in cis if c.evidence.end <= x.evidence.start < win.sentence.end]
+    sentence (before the next current value; ``here`` are the sentence's values) or in the next sentence
+    (``after``, when it holds no current value)."""
+    later = [x for x in here if x.evidence.start >= c.evidence.end]
     next_current = next((x.evidence.start for x in later if x.period == "current"), win.sentence.end)
     if any(x.period == "previous" and x.evidence.start < next_current for x in later):
         return _verdict(_slice(win, c.evidence.end, next_current))
-    nxt = win.next
-    if nxt is not None:
-        inside = [x for x in cis if _inside(x, nxt.start, nxt.end)]
-        if inside and all(x.period == "previous" for x in inside):
-            return _verdict(nxt.text)
+    if win.next is not None and after and all(x.period == "previous" for x in after):
+        return _verdict(win.next.text)
     return "none", None
 
 
@@ -106,29 +101,36 @@ def _slice(win: Window, start: int, end: int) -> str:
     return s.text[start - s.start : end - s.start]
 
 
-def _link(c: CIPercentage, win: Window, cis: list[CIPercentage]) -> CIRef | None:
-    """The current value a previous one is compared with: the nearest current value before it in its sentence
-    or the sentence before, of the same measure."""
-    lo = win.previous.start if win.previous else win.sentence.start
-    before = [x for x in cis if x.period == "current" and lo <= x.evidence.start < c.evidence.start]
-    same = [x for x in before if x.measure == c.measure]
-    pick = same[-1] if same else None
-    return CIRef(value=pick.value, ci=pick.ci) if pick else None
+def _link(c: CIPercentage, candidates: list[CIPercentage]) -> CIRef | None:
+    """The current value a previous one is compared with: the nearest current value before it, of the same
+    measure, in its sentence or the sentence before (``candidates``, in document order)."""
+    same = [x for x in candidates if x.period == "current" and x.evidence.start < c.evidence.start]
+    same = [x for x in same if x.measure == c.measure]
+    return CIRef(value=same[-1].value, ci=same[-1].ci) if same else None
 
 
 def annotate_cis(ctx: Context, cis: list[CIPercentage]) -> list[CIPercentage]:
     """``cis`` (in document order) with measure, change and link filled in."""
-    measured: list[CIPercentage] = []
     windows = [window_at(ctx, c.evidence.start) for c in cis]
+    by_sentence: dict[int, list[int]] = {}
+    for i, win in enumerate(windows):
+        by_sentence.setdefault(win.sentence.start, []).append(i)
+    measured: list[CIPercentage] = []
     for i, (c, win) in enumerate(zip(cis, windows, strict=True)):
-        nxt = next((x.evidence.start for x in cis[i + 1 :] if x.evidence.start < win.sentence.end), win.sentence.end)
-        key, text, where = measure_of(_slice(win, c.evidence.end, nxt), win)
+        later = [j for j in by_sentence[win.sentence.start] if j > i]
+        end = cis[later[0]].evidence.start if later else win.sentence.end
+        key, text, where = measure_of(_slice(win, c.evidence.end, end), win)
         measured.append(c.model_copy(update={"measure": key, "measure_text": text, "measure_from": where}))
+
+    def values_in(span: Span | None) -> list[CIPercentage]:
+        return [measured[j] for j in by_sentence.get(span.start, [])] if span is not None else []
+
     out: list[CIPercentage] = []
     for c, win in zip(measured, windows, strict=True):
         if c.period == "current":
-            change, change_text = change_of(c, win, measured)
+            change, change_text = change_of(c, win, values_in(win.sentence), values_in(win.next))
             out.append(c.model_copy(update={"change": change, "change_text": change_text}))
         else:
-            out.append(c.model_copy(update={"current": _link(c, win, measured)}))
+            candidates = values_in(win.previous) + values_in(win.sentence)
+            out.append(c.model_copy(update={"current": _link(c, candidates)}))
     return out

@@ -9,6 +9,7 @@ the sentence before, so a section's title never names a measure.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 
 from peelextract.extract.context import Context
@@ -43,8 +44,7 @@ def _span(ctx: Context, bounds: tuple[int, int]) -> Span:
 
 def window_at(ctx: Context, offset: int) -> Window:
     """The window around the sentence holding ``offset`` (a one-offset sentence when none holds it)."""
-    starts = [s for s, _ in ctx.sentences]
-    i = bisect.bisect_right(starts, offset) - 1
+    i = bisect.bisect_right(ctx.sentences, (offset, math.inf)) - 1  # O(log n): no list built per number
     if i < 0 or not (ctx.sentences[i][0] <= offset < ctx.sentences[i][1]):
         return Window(Span(offset, offset, ""), None, None)
     prev = ctx.sentences[i - 1] if i > 0 and _prose(ctx, ctx.sentences[i - 1][0]) else None
