@@ -22,7 +22,7 @@ from typing import Any
 
 import regex
 
-from peelextract.extract.window import Window, squash
+from peelextract.extract.window import Window, squash, tail
 from peelextract.models import PopulationKey
 from peelextract.rounds.measures import POPULATION_PATTERNS, POPULATION_TAIL
 
@@ -70,7 +70,7 @@ def _population_before(y: str, win: Window) -> str | None:
     """ "In 8 of the 12," names no noun: "We reviewed 12 domestic abuse cases that …" in the sentence before."""
     if win.previous is None:
         return None
-    found = regex.search(_NUMBER_NP.format(y=regex.escape(y)), win.previous.text, flags=regex.IGNORECASE)
+    found = regex.search(_NUMBER_NP.format(y=regex.escape(y)), tail(win.previous), flags=regex.IGNORECASE)
     return squash(found.group("np")) if found else None
 
 

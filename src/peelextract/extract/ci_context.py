@@ -24,7 +24,7 @@ from __future__ import annotations
 import regex
 
 from peelextract.extract.context import Context
-from peelextract.extract.window import Span, Window, squash, window_at
+from peelextract.extract.window import REACH, Span, Window, around, head, squash, tail, window_at
 from peelextract.models import ChangeKey, CIPercentage, CIRef, FoundIn, MeasureKey
 from peelextract.rounds.measures import CHANGE_PATTERNS, GENERIC_MEASURE, MEASURE_PATTERNS
 
@@ -60,16 +60,17 @@ def _other(tail: str) -> str | None:
     return None if GENERIC_MEASURE.match(what) or len(what.split()) < 2 else what
 
 
-def measure_of(tail: str, win: Window) -> Measure:
-    """The measure of a value whose following words (to the next CI or the sentence end) are ``tail``."""
-    for text in (tail, win.sentence.text):
+def measure_of(after: str, sentence: str, win: Window) -> Measure:
+    """The measure of a value whose following words (to the next CI or the sentence end) are ``after``, in
+    ``sentence`` (its sentence, within reach)."""
+    for text in (after, sentence):
         found = find_measure(text)
         if found:
             return found[0], found[1], "sentence"
-    other = _other(tail)
+    other = _other(after)
     if other:
         return "other", other, "sentence"
-    found = find_measure(win.previous.text) if win.previous else None
+    found = find_measure(tail(win.previous)) if win.previous else None
     if found:
         return found[0], found[1], "previous-sentence"
     return "unknown", None, None
@@ -85,14 +86,14 @@ def _verdict(text: str) -> Verdict:
 
 def change_of(c: CIPercentage, win: Window, here: list[CIPercentage], after: list[CIPercentage]) -> Verdict:
     """The verdict for a current value: read only where the previous estimate is printed — later in the same
-    sentence (before the next current value; ``here`` are the sentence's values) or in the next sentence
-    (``after``, when it holds no current value)."""
-    later = [x for x in here if x.evidence.start >= c.evidence.end]
+    sentence (before the next current value; ``here`` are the values after it) or in the next sentence
+    (``after``, its first values, when it holds no current value)."""
+    later = here
     next_current = next((x.evidence.start for x in later if x.period == "current"), win.sentence.end)
     if any(x.period == "previous" and x.evidence.start < next_current for x in later):
-        return _verdict(_slice(win, c.evidence.end, next_current))
+        return _verdict(_slice(win, c.evidence.end, min(next_current, c.evidence.end + REACH)))
     if win.next is not None and after and all(x.period == "previous" for x in after):
-        return _verdict(win.next.text)
+        return _verdict(head(win.next))
     return "none", None
 
 
@@ -109,28 +110,42 @@ def _link(c: CIPercentage, candidates: list[CIPercentage]) -> CIRef | None:
     return CIRef(value=same[-1].value, ci=same[-1].ci) if same else None
 
 
+# A comparison sits beside its value: the rules look at this many values on either side within the window
+# (real sentences print one or two), which keeps a hostile run of thousands of intervals linear.
+_NEARBY = 4
+
+
 def annotate_cis(ctx: Context, cis: list[CIPercentage]) -> list[CIPercentage]:
     """``cis`` (in document order) with measure, change and link filled in."""
     windows = [window_at(ctx, c.evidence.start) for c in cis]
     by_sentence: dict[int, list[int]] = {}
+    position: list[int] = []
     for i, win in enumerate(windows):
-        by_sentence.setdefault(win.sentence.start, []).append(i)
+        group = by_sentence.setdefault(win.sentence.start, [])
+        position.append(len(group))
+        group.append(i)
     measured: list[CIPercentage] = []
     for i, (c, win) in enumerate(zip(cis, windows, strict=True)):
-        later = [j for j in by_sentence[win.sentence.start] if j > i]
-        end = cis[later[0]].evidence.start if later else win.sentence.end
-        key, text, where = measure_of(_slice(win, c.evidence.end, end), win)
+        group = by_sentence[win.sentence.start]
+        nxt = group[position[i] + 1] if position[i] + 1 < len(group) else None
+        end = cis[nxt].evidence.start if nxt is not None else win.sentence.end
+        after = _slice(win, c.evidence.end, min(end, c.evidence.end + REACH))
+        key, text, where = measure_of(after, around(win.sentence, c.evidence.start, c.evidence.end), win)
         measured.append(c.model_copy(update={"measure": key, "measure_text": text, "measure_from": where}))
 
-    def values_in(span: Span | None) -> list[CIPercentage]:
-        return [measured[j] for j in by_sentence.get(span.start, [])] if span is not None else []
+    def near(span: Span | None, lo: int, hi: int) -> list[CIPercentage]:
+        group = by_sentence.get(span.start, []) if span is not None else []
+        return [measured[j] for j in group[max(0, lo) : max(0, hi)]]
 
     out: list[CIPercentage] = []
-    for c, win in zip(measured, windows, strict=True):
+    for i, (c, win) in enumerate(zip(measured, windows, strict=True)):
+        k = position[i]
         if c.period == "current":
-            change, change_text = change_of(c, win, values_in(win.sentence), values_in(win.next))
+            here = near(win.sentence, k + 1, k + 1 + _NEARBY)
+            change, change_text = change_of(c, win, here, near(win.next, 0, _NEARBY))
             out.append(c.model_copy(update={"change": change, "change_text": change_text}))
         else:
-            candidates = values_in(win.previous) + values_in(win.sentence)
-            out.append(c.model_copy(update={"current": _link(c, candidates)}))
+            last = len(by_sentence.get(win.previous.start, [])) if win.previous is not None else 0
+            before = near(win.previous, last - _NEARBY, last) + near(win.sentence, k - _NEARBY, k)
+            out.append(c.model_copy(update={"current": _link(c, before)}))
     return out

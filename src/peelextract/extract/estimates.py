@@ -59,7 +59,7 @@ def extract_estimated_counts(ctx: Context) -> list[EstimatedCount]:
                 continue
             kind: EstimateKind = "unrecorded" if m.group("unrec") else "additional-recorded"
             measure, measure_text = _measure(m.group("what"))
-            period = PERIOD.search(sentence, m.end())
+            period = PERIOD.search(sentence, m.end(), m.end() + 200)  # the period follows the count
             out.append(
                 EstimatedCount(
                     value=value,

@@ -24,7 +24,7 @@ from typing import Any
 
 import regex
 
-from peelextract.extract.window import Window, squash
+from peelextract.extract.window import REACH, Window, around, squash, tail
 from peelextract.rounds.measures import PERIOD
 
 _Q = r"less than half|more than half|around|about|only|nearly|almost|over|more than|less than|just|approximately"
@@ -89,7 +89,7 @@ def _number_np(text: str, head: str | None) -> str | None:
 
 
 def _trimmed_np(text: str, head: str) -> str | None:
-    """The words before the last ``head`` in ``text`` that modify it: hyphenated, numeric, capitalised or a
+    """The words before the last ``head`` in ``text`` that modify it: hyphenated, capitalised or a
     known noun modifier ("to answer non-emergency calls" → "non-emergency calls")."""
     found = list(regex.finditer(rf"\b{regex.escape(head)}\b", text, flags=regex.IGNORECASE))
     if not found:
@@ -112,7 +112,8 @@ def _resolve_pointer(ptr: str, head: str | None, pre: str, win: Window) -> tuple
         if same:
             return same, "sentence"
     if win.previous is not None:
-        prev = _number_np(win.previous.text, head) or (_trimmed_np(win.previous.text, head) if head else None)
+        before = tail(win.previous)
+        prev = _number_np(before, head) or (_trimmed_np(before, head) if head else None)
         if prev:
             return prev, "previous-sentence"
     return None, None
@@ -182,10 +183,11 @@ def _rate(pre: str) -> dict[str, Any] | None:
 def describe_percentage(win: Window, start: int, end: int) -> dict[str, Any]:
     """The kind and ``of`` fields of the percentage at [start, end) (document offsets) in its window."""
     s = win.sentence
-    pre, post = s.text[: max(0, start - s.start)], s.text[max(0, end - s.start) :]
+    pre = s.text[max(0, start - s.start - REACH) : max(0, start - s.start)]
+    post = s.text[max(0, end - s.start) : max(0, end - s.start) + REACH]
     q = _QUALIFIER.search(pre)
     fields: dict[str, Any] = {"qualifier": squash(q.group("q")) if q else None}
-    found = _change(pre, post, s.text) or _rate(pre)
+    found = _change(pre, post, around(s, start, end)) or _rate(pre)
     if found is not None:
         return {**fields, **found}
     return {**fields, "kind": "share", **_share_of(pre, post, win)}

@@ -56,6 +56,27 @@ def window_at(ctx: Context, offset: int) -> Window:
     )
 
 
+# How far from a number its rules read, in characters: more than any real sentence needs on either side, and
+# a bound on the work per number when a hostile "sentence" runs for megabytes.
+REACH = 600
+
+
+def around(span: Span, start: int, end: int) -> str:
+    """The text of ``span`` within ``REACH`` characters of [start, end)."""
+    lo, hi = max(span.start, start - REACH), min(span.end, end + REACH)
+    return span.text[lo - span.start : hi - span.start]
+
+
+def tail(span: Span | None) -> str:
+    """The last ``REACH`` characters of a sentence before the number's (the words nearest to it)."""
+    return span.text[-REACH:] if span is not None else ""
+
+
+def head(span: Span | None) -> str:
+    """The first ``REACH`` characters of the sentence after the number's."""
+    return span.text[:REACH] if span is not None else ""
+
+
 def squash(text: str) -> str:
     """White space runs (PDF line breaks) as one space, ends trimmed."""
     return " ".join(text.split())
