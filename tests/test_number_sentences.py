@@ -96,3 +96,22 @@ def test_each_expected_number_carries_its_fields(case: dict[str, Any], index: in
             continue
         got = getattr(value, key)
         assert _same(want, got), f"{key}: expected {want!r}, got {got!r}"
+
+
+def test_a_heading_is_never_the_sentence_before_and_unknowns_are_counted() -> None:
+    """The title above a CI names no measure (the window holds prose only); a paragraph before it does."""
+    html = (
+        "<html><body><h1>PEEL 2021/22: An inspection of Northshire Police</h1><h2>Overall summary</h2>"
+        "<h2>Recording of violent offences</h2>"
+        "<p>This represents a recording rate of 88.1 percent (with a confidence interval of +/- 1.9 percent).</p>"
+        "<p>We examined reports of violent crime.</p>"
+        "<p>This represents a recording rate of 87.1 percent (with a confidence interval of +/- 1.9 percent).</p>"
+        "</body></html>"
+    )
+    report, _ = extract_text(html, "window.html")
+    assert [(c.value, c.measure, c.measure_from) for c in report.ci_percentages] == [
+        (88.1, "unknown", None),
+        (87.1, "crime-recording-violence", "previous-sentence"),
+    ]
+    notes = [w.message for w in report.warnings if w.code == "numbers_unknown"]
+    assert len(notes) == 1 and "1 of 2 CI percentages (measure)" in notes[0]
