@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.conftest import extract_text, mini_report
+from peelextract.pipeline import path_to_report
+from tests.conftest import REPORTS, extract_text, mini_report
 
 
 def cases(*lines: str) -> list[tuple[int, int, str]]:
@@ -161,3 +164,15 @@ def test_bug_previous_ci_year_stated_after_the_value() -> None:
         "percent) in our 2022 inspection."
     )
     assert cis(sentence) == [(92.8, 1.7, "current", None), (90.1, 2.3, "previous", 2022)]
+
+
+@pytest.mark.parametrize("stem", ["eastmarch-police_peel-2025-27-synthetic", "eastmarch-police_peel-2027-29-synthetic"])
+def test_new_round_case_counts_match_their_truth_with_a_population_each(stem: str) -> None:
+    """The 2025-27 and 2027-29 fixtures' counts, including the bare "In 11 of the 40, …" whose noun is in the
+    sentence before and "change projects"."""
+    folder = REPORTS / "new-rounds"
+    truth = json.loads((folder / f"{stem}.truth.json").read_text("utf-8"))
+    report, _ = path_to_report(folder / f"{stem}.txt")
+    found = sorted((c.x, c.y, c.polarity) for c in report.case_counts)
+    assert found == sorted((c["x"], c["y"], c["polarity"]) for c in truth["case_counts"])
+    assert all(c.population != "unknown" and c.finding for c in report.case_counts)

@@ -32,7 +32,7 @@ _NOUNS = (
     r"case files|crime reports|stop and search records|cases?|records?|investigations?|files|incidents|calls|"
     r"crimes|referrals|reports|victims|suspects|offenders|plans|searches|assessments|applications|samples|"
     r"occasions|decisions|requests|interviews|arrests|examples|forms|reviews|people|children|orders|notices|"
-    r"encounters"
+    r"encounters|projects"
 )
 CASES = regex.compile(
     rf"\b(?P<x>{NUMBER}) of (?:the )?(?P<y>{NUMBER})(?P<mods>(?:\s+[\w-]+){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
