@@ -176,3 +176,24 @@ def test_new_round_case_counts_match_their_truth_with_a_population_each(stem: st
     found = sorted((c.x, c.y, c.polarity) for c in report.case_counts)
     assert found == sorted((c["x"], c["y"], c["polarity"]) for c in truth["case_counts"])
     assert all(c.population != "unknown" and c.finding for c in report.case_counts)
+
+
+def test_a_sentence_naming_two_offence_groups_names_no_one_measure() -> None:
+    """The sentence before names several groups: the CI's measure is unknown, not the most specific of them."""
+    report, _ = extract_text(
+        mini_report(
+            "Crime data integrity",
+            "The unrecorded crimes include sexual offences, domestic abuse-related crimes and rape. "
+            "This represents a recording rate of 80.4 percent (with a confidence interval of +/- 1.75 percent).",
+        )
+    )
+    assert [(c.value, c.measure) for c in report.ci_percentages] == [(80.4, "unknown")]
+
+
+def test_an_estimate_in_the_present_tense_with_a_year() -> None:
+    report, _ = extract_text(
+        mini_report("Crime data integrity", "We estimate the force now records an additional 9,000 crimes a year.")
+    )
+    assert [(e.value, e.qualifier, e.kind, e.measure, e.period) for e in report.estimated_counts] == [
+        (9000, "an additional", "additional-recorded", "crime-recording-all", "a year")
+    ]

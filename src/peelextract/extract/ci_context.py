@@ -35,7 +35,9 @@ _OF_TAIL = regex.compile(r"^\s*of\s+(?P<what>[^,;.()]+?)\s*(?:[,;.]|$|\bcompared
 
 def find_measure(text: str) -> tuple[MeasureKey, str] | None:
     """The vocabulary measure named in ``text``: overlapping matches keep the longest ("sexual offences,
-    including rape" over "rape"); among the rest the most specific key wins, then the first."""
+    including rape" over "rape"); all crime gives way to a specific group ("For violent crime, … of reported
+    crimes"); two different specific groups ("sexual offences, domestic abuse-related crimes and rape") name
+    no one measure, so none is returned rather than a guess."""
     found: list[tuple[int, int, int, MeasureKey]] = []
     for rank, (key, pattern) in enumerate(MEASURE_PATTERNS):
         found.extend((m.start(), m.end(), rank, key) for m in pattern.finditer(text))
@@ -44,6 +46,8 @@ def find_measure(text: str) -> tuple[MeasureKey, str] | None:
         for f in found
         if not any(o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0] for o in found if o is not f)
     ]
+    if len({f[3] for f in kept} - {"crime-recording-all"}) > 1:
+        return None
     if not kept:
         return None
     start, end, _, key = min(kept, key=lambda f: (f[2], f[0]))

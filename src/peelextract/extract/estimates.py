@@ -6,7 +6,7 @@ Targets:
     "We estimate that the force failed to record more than 2,600 crimes during the year covered by our
      inspection."                                                                          (PEEL 2021/22+)
     "… the force recorded an additional 4,700 crimes for the year covered by our inspection."
-        → 4700, "an additional", additional-recorded
+        → 4700, "an additional", additional-recorded ("records an additional 9,000 crimes a year" too)
 Expected: one per "fail(s/ed) to record <n> … crimes" or "recorded an additional <n> crimes"; the sample
 report has 2. The measure is read from the counted noun ("reported crimes", "violent crimes"); bare
 "crimes" in these sentences is all crime. Back matter is skipped.
@@ -25,7 +25,7 @@ from peelextract.rounds.measures import ESTIMATE_QUALIFIERS, PERIOD
 
 _WHAT = r"(?P<what>(?:[\w\u2011-]+\s+){0,4}?(?:crimes?|offences))"
 ESTIMATE = regex.compile(
-    rf"\b(?:(?P<unrec>fail(?:s|ed|ing)?\s+to\s+record)|(?P<added>recorded))\s+"
+    rf"\b(?:(?P<unrec>fail(?:s|ed|ing)?\s+to\s+record)|(?P<added>record(?:s|ed)?))\s+"
     rf"(?P<text>(?:(?P<q>{ESTIMATE_QUALIFIERS})\s+)?(?P<n>{NUMBER})\s+{_WHAT})\b",
     regex.IGNORECASE,
 )

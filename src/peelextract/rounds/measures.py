@@ -226,6 +226,6 @@ DATED_PERIOD = regex.compile(_DATED, regex.IGNORECASE)
 # Any period: dated, or as an estimate or a change prints it ("each year", "over a 6-month period").
 PERIOD = regex.compile(
     rf"{_DATED}|\bthe year covered by our inspection|\b(?:a|an) \d+[-\u2011 ]month period|\bthe same period|"
-    r"\beach year|\bevery year|\bper year",
+    r"\beach year|\bevery year|\bper year|\ba year",
     regex.IGNORECASE,
 )
