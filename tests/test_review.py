@@ -24,6 +24,7 @@ from peelextract.publish.report_json import report_to_json, write_report
 from peelextract.publish.review import build_site
 from peelextract.publish.review_marks import MarkState, Span, render_line, value_evidence
 from peelextract.publish.review_pages import RENDER_SCALE, png_gray
+from peelextract.rounds.measures import MEASURE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "fixtures" / "reports" / "cleveland-police_peel-2021-22.txt"
@@ -397,3 +398,22 @@ def test_overview_offers_every_round_and_all_rounds_in_one_click(site: Path, tmp
     tabs = re.findall(r'<button type="button" class="round-tab" data-round="([^"]+)"', index)
     assert tabs == ["round-2023-25", "round-2021-22", "round-2018-19", "all"]
     assert all(f'<section class="round" id="{t}"' in index for t in tabs[:-1])
+
+
+def test_the_panel_names_what_each_number_measures(site: Path, sample: tuple[Report, str]) -> None:
+    """Issue 12: each CI value's entry names its measure, each case count its population, each percentage its
+    kind and what it is of — beside the value, without opening its JSON."""
+    report, _ = sample
+    html = (site / "review" / f"{report.report.id}.html").read_text("utf-8")
+
+    def entry(key: str) -> str:
+        found = re.search(rf'<li [^>]*id="p-{key}"[^>]*>(.*?)<details>', html, flags=re.S)
+        assert found, f"no panel entry p-{key}"
+        return unescape(re.sub(r"<[^>]+>", "", found[1]))
+
+    for i, ci in enumerate(report.ci_percentages):
+        assert MEASURE_NAMES[ci.measure] in entry(f"ci-{i}")
+    assert "statistically significant improvement" in entry("ci-0")
+    for i, case in enumerate(report.case_counts):
+        assert f"{case.x} of {case.y} {case.population_text}" in entry(f"case-{i}")
+    assert "share of PIP2 investigator posts" in " ".join(entry(f"pct-{i}") for i in range(len(report.percentages)))

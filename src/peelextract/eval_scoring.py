@@ -77,6 +77,9 @@ class DocResult:
     fields: dict[str, FieldResult]
     error: str | None = None
     non_grade_hits: list[str] = field(default_factory=list)
+    # What numbers measure (issue 12, ``eval_numbers``): per field, and the extractor's unknowns by kind.
+    numbers: dict[str, FieldResult] = field(default_factory=dict)
+    unknowns: dict[str, int] = field(default_factory=dict)
 
     @property
     def wrong(self) -> bool:

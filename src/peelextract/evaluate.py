@@ -10,6 +10,9 @@ are scored, each with precision, recall and F1, strict and lenient:
 - CI percentages — strict: same value, interval and period; lenient: value and interval within ±0.05;
 - areas for improvement — strict: normalised text equal; lenient: token overlap >= 0.5.
 
+What numbers measure (issue 12) is scored per field by ``eval_numbers`` (exact key; phrase overlap) and
+reported in its own block, with the number of values the extractor left ``unknown``.
+
 Scores are given per document, micro (pooled counts) and macro (mean of per-document F1) in total and per
 gold ``kind`` (``report`` / ``excerpt``), with round-detection and force accuracy. A field with no gold and
 no predictions scores F1 = 1.0. A document that raises a ``PeelError`` counts as all-missed and is listed.
@@ -29,6 +32,7 @@ from typing import Any
 
 from peelextract.document import normalise_text
 from peelextract.errors import InputError, PeelError, UsageError
+from peelextract.eval_numbers import score_numbers, summarise_numbers, unknown_counts
 from peelextract.eval_report import check_thresholds, doc_json, load_thresholds, render_table, summarise
 from peelextract.eval_scoring import FIELDS, DocResult, normalised, predicted_items, score_field
 from peelextract.models import Report
@@ -90,6 +94,8 @@ def evaluate_file(gold_path: Path, limits: Limits | None = None) -> DocResult:
         fields=fields,
         error=error,
         non_grade_hits=_non_grade_hits(gold, report) if report else [],
+        numbers=score_numbers(gold, report),
+        unknowns=unknown_counts(report) if report else {},
     )
 
 
@@ -115,11 +121,16 @@ def evaluate_dir(gold_dir: Path, limits: Limits | None = None) -> tuple[dict[str
         "excerpt": summarise([d for d in docs if d.kind == "excerpt"]),
     }
     checks = check_thresholds(groups, load_thresholds(gold_dir))
+    number_groups = {
+        name: summarise_numbers([(d.numbers, d.unknowns) for d in docs if kind in ("all", d.kind)])
+        for name, kind in (("all", "all"), ("report", "report"), ("excerpt", "excerpt"))
+    }
     result: dict[str, Any] = {
         "extractor_version": EXTRACTOR_VERSION,
         "gold_dir": str(gold_dir),
         "seconds": round(time.perf_counter() - started, 3),
         "totals": groups,
+        "number_fields": number_groups,
         "thresholds": checks,
         "passed": all(c["passed"] for c in checks),
         "documents": [doc_json(d) for d in docs],

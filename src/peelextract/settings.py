@@ -19,7 +19,7 @@ from typing import Literal, TypeVar, cast
 
 from peelextract.errors import SettingsError
 
-EXTRACTOR_VERSION = "0.2.5"
+EXTRACTOR_VERSION = "0.3.0"
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNERS: tuple[RunnerKind, ...] = ("threads", "processes", "dask")
