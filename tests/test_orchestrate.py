@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from peelextract import pipeline
 from peelextract.errors import InputError
+from peelextract.isolation import WorkerPool
 from peelextract.orchestrate.cache import StateStore
 from peelextract.orchestrate.fetch import Fetcher
 from peelextract.orchestrate.reextract import resolve_report
@@ -25,15 +25,16 @@ MINUTES = b"Minutes of the parish council meeting held on 3 May. Present: the ch
 
 @pytest.fixture
 def extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Counts calls of pipeline.document_to_report (the extraction) by source name."""
+    """The inputs handed to an extraction worker (read, extract, validate, write), by source name: counted
+    where the flow's process hands them off, since the work itself runs in another process."""
     calls: list[str] = []
-    real: Callable[..., Any] = pipeline.document_to_report
+    real = WorkerPool.run
 
-    def counting(doc: Any, **kw: Any) -> Any:
-        calls.append(doc.source.name)
-        return real(doc, **kw)
+    def counting(pool: WorkerPool, name: str, logs: Any, task: Callable[..., Any], *args: Any) -> Any:
+        calls.append(args[0].name)
+        return real(pool, name, logs, task, *args)
 
-    monkeypatch.setattr(pipeline, "document_to_report", counting)
+    monkeypatch.setattr(WorkerPool, "run", counting)
     return calls
 
 
@@ -79,7 +80,7 @@ def test_batch_publishes_good_and_quarantines_bad(inbox: Path, tmp_path: Path) -
 def test_unchanged_inputs_are_not_extracted_again(inbox: Path, tmp_path: Path, extractions: list[str]) -> None:
     out = tmp_path / "out"
     run_all(inbox, out)
-    assert len(extractions) == 2  # the corrupt PDF fails before extraction
+    assert len(extractions) == 3  # the corrupt PDF fails in its worker
     extractions.clear()
     again = run_all(inbox, out)
     assert extractions == []
@@ -101,7 +102,7 @@ def test_changed_report_or_new_version_re_extracts(
     settings = from_env()
     assert settings.extractor_version == "0.1.0-bumped"
     results = run_all(inbox, out, settings=settings)
-    assert sorted(extractions) == ["cleveland-police_peel-2021-22.txt", "minutes.txt"]
+    assert sorted(extractions) == ["broken.pdf", "cleveland-police_peel-2021-22.txt", "minutes.txt"]
     assert results["cleveland-police_peel-2021-22.txt"].status == "extracted"
 
 

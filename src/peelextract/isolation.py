@@ -91,7 +91,6 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._started = 0
         self._cond = threading.Condition()
-        self._ctx: BaseContext | None = None
         self._all: set[_Worker] = set()
 
     def run(self, name: str, logs_dir: Path | None, task: Callable[..., T], *args: Any) -> T:
@@ -176,16 +175,16 @@ class WorkerPool:
         log.info("worker %s replaced", worker.proc.pid)
 
     def _context(self) -> BaseContext:
-        if self._ctx is None:
-            if threading.active_count() == 1:
-                for module in self.preload:
-                    importlib.import_module(module)
-                self._ctx = multiprocessing.get_context("fork")
-            else:
-                ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["peelextract.isolation", *self.preload])
-                self._ctx = ctx
-        return self._ctx
+        """Fork from this process while it runs one thread; else from the fork server. Decided for each
+        worker: a worker forked from a thread would also get its PR_SET_PDEATHSIG signal when that thread
+        ends (a task runner's thread), not only when the process does."""
+        if threading.active_count() == 1:
+            for module in self.preload:
+                importlib.import_module(module)
+            return multiprocessing.get_context("fork")
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["peelextract.isolation", *self.preload])
+        return ctx
 
 
 def _serve(conn: Connection, max_memory: int) -> None:
@@ -239,7 +238,7 @@ def _details(exc: BaseException) -> dict[str, str]:
     """What the parent needs to report an unexpected exception: its type and message, the stage (innermost
     frame in peelextract, as ``module.function``) and the formatted traceback."""
     frames = traceback.extract_tb(exc.__traceback__)
-    ours = [f for f in frames if "/peelextract/" in f.filename.replace(os.sep, "/")]
+    ours = [f for f in frames if "/peelextract/" in f.filename.replace(os.sep, "/") and f.filename != __file__]
     where = ours[-1] if ours else (frames[-1] if frames else None)
     stage = "unknown"
     if where is not None:
