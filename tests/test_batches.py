@@ -198,3 +198,80 @@ def test_two_commands_into_one_out_both_succeed(tmp_path: Path, env: dict[str, s
     assert first.poll() is not None
     assert json_files(out) == sorted(f"{report_id(f)}.json" for f in (*FORCES[:3], FORCES[3]))
     no_partial_files(out)
+
+
+# --- ingest: real `peelextract ingest` processes, each with its temporary Prefect server ---------------------
+
+INGEST_FORCES = (*FORCES, "Gwent Police")
+
+
+def ingest_inbox(tmp_path: Path) -> Path:
+    """Four reports and one that takes 4 s more (another force: every input its own report id)."""
+    inbox = tmp_path / "in"
+    for force in FORCES:
+        report_for(inbox, force)
+    report_for(inbox, INGEST_FORCES[4], "TEST-SLOW")
+    return inbox
+
+
+def consistent(inbox: Path, out: Path) -> None:
+    """Every report exactly once, in the outputs, the dataset and the cache; nothing partial or quarantined."""
+    import duckdb
+
+    from peelextract.orchestrate.cache import StateStore
+    from peelextract.settings import EXTRACTOR_VERSION
+
+    assert json_files(out) == sorted(f"{report_id(f)}.json" for f in INGEST_FORCES)
+    no_partial_files(out)
+    assert not any((out / "quarantine").glob("*")) if (out / "quarantine").exists() else True
+    with duckdb.connect(str(out / "peel.duckdb"), read_only=True) as db:
+        rows = db.execute("select report_id, count(*) from reports group by report_id order by 1").fetchall()
+    assert rows == sorted((report_id(f), 1) for f in INGEST_FORCES)
+    store = StateStore(out)
+    import hashlib
+
+    for path in inbox.iterdir():
+        hit = store.lookup(hashlib.sha256(path.read_bytes()).hexdigest(), EXTRACTOR_VERSION)
+        assert hit is not None and hit.ok, path
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_mid_batch_and_run_again_has_every_report_once(tmp_path: Path, env: dict[str, str]) -> None:
+    inbox, out = ingest_inbox(tmp_path), tmp_path / "out"
+    proc = subprocess.Popen(
+        cli("ingest", str(inbox), "--out", str(out)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 240
+        while not list(out.glob("*.json")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert proc.poll() is None and list(out.glob("*.json")), "no report was written before the kill"
+        proc.send_signal(signal.SIGKILL)  # the ingest process only: its workers must die with it
+        proc.wait(timeout=30)
+        assert len(list(out.glob("*.json"))) < len(INGEST_FORCES)  # killed mid-batch
+        no_partial_files(out)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the orphaned temporary Prefect server
+    again = subprocess.run(cli("ingest", str(inbox), "--out", str(out)), capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    consistent(inbox, out)
+
+
+@pytest.mark.slow
+def test_two_ingests_into_one_out_at_once_both_succeed(tmp_path: Path, env: dict[str, str]) -> None:
+    inbox, out = ingest_inbox(tmp_path), tmp_path / "out"
+    runs = [
+        subprocess.Popen(
+            cli("ingest", str(inbox), "--out", str(out)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(2)
+    ]
+    results = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in results]
+    lines = sorted(next(ln for ln in stdout.splitlines() if " inputs: " in ln) for stdout, _ in results)
+    n = len(INGEST_FORCES)
+    # one run extracted every report, the other found them all done (it waited for OUT's lock, or came after)
+    assert lines[0].startswith(f"{n} inputs: 0 extracted, {n} unchanged (cached), 0 failed"), lines
+    assert lines[1].startswith(f"{n} inputs: {n} extracted, 0 unchanged (cached), 0 failed"), lines
+    consistent(inbox, out)

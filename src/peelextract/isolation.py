@@ -64,7 +64,7 @@ class _Worker:
 
     def __init__(self, ctx: BaseContext, max_memory: int) -> None:
         parent, child = ctx.Pipe()
-        self.proc: BaseProcess = ctx.Process(target=_serve, args=(child, max_memory), daemon=True)  # type: ignore[attr-defined]
+        self.proc: BaseProcess = ctx.Process(target=_serve, args=(child, parent, max_memory), daemon=True)  # type: ignore[attr-defined]
         self.proc.start()
         child.close()
         self.conn: Connection = parent
@@ -134,8 +134,10 @@ class WorkerPool:
         with self._cond:
             workers, self._all, self._idle, self._started = self._all, set(), [], 0
         for w in workers:
-            with contextlib.suppress(OSError):
-                w.conn.close()  # an idle worker sees EOF and exits
+            with contextlib.suppress(OSError, ValueError):
+                w.conn.send(None)  # an idle worker exits at once
+                w.conn.close()
+        for w in workers:
             w.proc.join(timeout=2)
             if w.proc.is_alive():
                 w.kill()
@@ -187,9 +189,10 @@ class WorkerPool:
         return ctx
 
 
-def _serve(conn: Connection, max_memory: int) -> None:
+def _serve(conn: Connection, parent_end: Connection, max_memory: int) -> None:
     """The worker's loop: run each task sent, send back ("ok", result), ("error", PeelError),
-    ("memory", None) or ("internal", details); exit when the parent closes the pipe."""
+    ("memory", None) or ("internal", details); exit on None or when the parent's end is closed."""
+    parent_end.close()  # inherited by a forked worker: closed, so that the parent closing its end is seen
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if max_memory > 0:
@@ -197,9 +200,12 @@ def _serve(conn: Connection, max_memory: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
-            task, args = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
+        if message is None:
+            return
+        task, args = message
         try:
             reply: tuple[str, Any] = ("ok", task(*args))
         except PeelError as exc:
