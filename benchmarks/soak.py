@@ -66,7 +66,12 @@ def run_cli(cmd: list[str], paths: list[str], bound: float) -> Run:
     """One ``extract`` process on ``paths``, killed with its process group when it stalls or overruns."""
     run = Run()
     with tempfile.TemporaryDirectory(prefix="soak-out-") as out:
-        env = {"PEELEXTRACT_MAX_SECONDS": f"{bound:g}", **os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
+        env = {
+            "PEELEXTRACT_MAX_SECONDS": f"{bound:g}",
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONFAULTHANDLER": "1",
+        }
         bound = 2 * bound + 15  # the tool's own bound comes first; this one catches what it does not stop
         args = [*cmd, "extract", "--no-dataset", "--out", out, *paths]
         proc = subprocess.Popen(

@@ -103,8 +103,13 @@ def test_hang_crash_and_bug_fail_alone_with_their_codes(tmp_path: Path, env: dic
         f"peelextract: error [timeout]: {bad['TEST-HANG']}: took more than 10 s; "
         "the limit is PEELEXTRACT_MAX_SECONDS (killed)"
     )
-    assert errors[1].startswith(f"peelextract: error [worker_crashed]: {bad['TEST-CRASH']}: the worker process was killed by SIGSEGV")
-    prefix = f"peelextract: error [internal_error]: {bad['TEST-BUG']}: unexpected IndexError: string index out of range in pipeline.py:"
+    assert errors[1].startswith(
+        f"peelextract: error [worker_crashed]: {bad['TEST-CRASH']}: the worker process was killed by SIGSEGV"
+    )
+    prefix = (
+        f"peelextract: error [internal_error]: {bad['TEST-BUG']}: "
+        "unexpected IndexError: string index out of range in pipeline.py:"
+    )
     assert errors[2].startswith(prefix) and "(path_to_report); traceback in " in errors[2]
     assert len(errors) == 3
     [log] = (out / ".state" / "logs").iterdir()
@@ -191,7 +196,7 @@ def test_two_commands_into_one_out_both_succeed(tmp_path: Path, env: dict[str, s
         cli("extract", str(good[2]), str(good[0]), "--out", str(out), "--no-dataset"),
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
-    rest, errors = first.communicate(timeout=300)
+    _, errors = first.communicate(timeout=300)
     assert first.returncode == 0, errors
     assert second.returncode == 0, second.stderr
     assert f"{out} is locked by another peelextract command writing to it; waiting" in second.stderr
@@ -263,7 +268,11 @@ def test_two_ingests_into_one_out_at_once_both_succeed(tmp_path: Path, env: dict
     inbox, out = ingest_inbox(tmp_path), tmp_path / "out"
     runs = [
         subprocess.Popen(
-            cli("ingest", str(inbox), "--out", str(out)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            cli("ingest", str(inbox), "--out", str(out)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         for _ in range(2)
     ]

@@ -130,7 +130,9 @@ def test_threads_share_the_workers_of_a_pool() -> None:
     pool = WorkerPool(2, max_seconds=20, max_memory=0)
     pids: list[int] = []
     try:
-        threads = [threading.Thread(target=lambda: pids.append(pool.run("x", None, sleep_then_pid, 1.0))) for _ in range(4)]
+        threads = [
+            threading.Thread(target=lambda: pids.append(pool.run("x", None, sleep_then_pid, 1.0))) for _ in range(4)
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -172,7 +172,10 @@ def test_cli_ingest_honours_the_limits_in_the_environment(
     monkeypatch.setenv("PEELEXTRACT_MAX_PAGES", "5")
     assert main(["ingest", str(inbox), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "error [limit_exceeded]: cleveland-police_peel-2021-22.pdf: PDF has 30 pages; the limit is 5 (quarantined)" in err
+    assert (
+        "error [limit_exceeded]: cleveland-police_peel-2021-22.pdf: PDF has 30 pages; the limit is 5 (quarantined)"
+        in err
+    )
     reason = json.loads((out / "quarantine" / "cleveland-police_peel-2021-22.pdf.reason.json").read_text())
     assert reason["error"]["code"] == "limit_exceeded"
     monkeypatch.delenv("PEELEXTRACT_MAX_PAGES")

@@ -27,9 +27,8 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.isolation import LOGS_DIR, WorkerPool
     from peelextract.outlock import out_lock
     from peelextract.progress import Progress
-    from peelextract.worker_tasks import Extracted, extract_to
-
     from peelextract.rounds import detect_round
+    from peelextract.worker_tasks import Extracted, extract_to
 
     if args.round is not None:
         detect_round("", "", args.round)  # an unknown --round is a usage error (exit 2) before any input

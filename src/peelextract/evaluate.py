@@ -32,8 +32,8 @@ from peelextract.document import normalise_text
 from peelextract.errors import PeelError
 from peelextract.eval_report import check_thresholds, doc_json, load_thresholds, render_table, summarise
 from peelextract.eval_scoring import FIELDS, DocResult, normalised, predicted_items, score_field
-from peelextract.models import Report
 from peelextract.isolation import WorkerPool
+from peelextract.models import Report
 from peelextract.settings import EXTRACTOR_VERSION, Limits
 from peelextract.worker_tasks import report_of
 

@@ -81,9 +81,7 @@ class WorkerPool:
     """Up to ``size`` workers, started on first use; ``run`` may be called from several threads at once
     (each call takes an idle worker, or waits for one)."""
 
-    def __init__(
-        self, size: int, *, max_seconds: float, max_memory: int, preload: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, size: int, *, max_seconds: float, max_memory: int, preload: tuple[str, ...] = ()) -> None:
         self.size = max(1, size)
         self.max_seconds = max_seconds
         self.max_memory = max_memory
@@ -212,13 +210,13 @@ def _serve(conn: Connection, parent_end: Connection, max_memory: int) -> None:
             reply = ("error", exc)
         except MemoryError:
             reply = ("memory", None)
-        except BaseException as exc:  # noqa: BLE001 - any other exception is an internal error of this input
+        except BaseException as exc:
             reply = ("internal", _details(exc))
         try:
             conn.send(reply)
         except MemoryError:
             conn.send(("memory", None))
-        except Exception as exc:  # noqa: BLE001 - a result that cannot be sent back (pickling) is a bug too
+        except Exception as exc:
             conn.send(("internal", _details(exc)))
         if reply[0] == "memory":
             return  # a fresh worker is started for the next input
@@ -268,9 +266,7 @@ def _internal(name: str, details: dict[str, str], logs_dir: Path | None) -> Inte
     """The ``InternalError`` for ``details``, its traceback written under ``logs_dir``."""
     written = write_traceback(logs_dir, name, details["traceback"])
     where = f"traceback in {written}" if written else "traceback not written"
-    return InternalError(
-        name, f"unexpected {details['type']}: {details['message']} in {details['stage']}; {where}"
-    )
+    return InternalError(name, f"unexpected {details['type']}: {details['message']} in {details['stage']}; {where}")
 
 
 def write_traceback(logs_dir: Path | None, name: str, text: str) -> Path | None:

@@ -31,8 +31,7 @@ def out_lock(out: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             print(
-                f"peelextract: {out} is locked by another peelextract command writing to it; "
-                "waiting for it to finish",
+                f"peelextract: {out} is locked by another peelextract command writing to it; waiting for it to finish",
                 file=sys.stderr,
                 flush=True,
             )

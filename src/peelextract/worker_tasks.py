@@ -28,9 +28,7 @@ class Extracted:
     replaced: str | None = None  # "replaces <id> extracted from <other source>", when it does
 
 
-def extract_to(
-    path: str, round_override: str | None, limits: Limits, out: str, taken: dict[str, str]
-) -> Extracted:
+def extract_to(path: str, round_override: str | None, limits: Limits, out: str, taken: dict[str, str]) -> Extracted:
     """Read, extract, validate and write one report to ``out``. ``taken`` maps the report ids written
     earlier in this batch to their inputs: a second input for one id is refused, nothing is written."""
     from peelextract.pipeline import path_to_report
@@ -41,7 +39,8 @@ def extract_to(
     if rid in taken:
         raise DuplicateReportError(
             path,
-            f"report id {rid!r} is also produced by {taken[rid]} in this batch; extract them into different --out folders",
+            f"report id {rid!r} is also produced by {taken[rid]} in this batch; "
+            "extract them into different --out folders",
         )
     replaced = replaced_note(Path(out), report)
     written = write_report(report, doc, Path(out))
@@ -57,7 +56,7 @@ def extract_to(
 
 
 def replaced_note(out: Path, report: Report) -> str | None:
-    """"replaces <id> extracted from <name>" when ``out`` holds this report id from another source (another
+    """ "replaces <id> extracted from <name>" when ``out`` holds this report id from another source (another
     edition: the text, HTML or PDF of the same report, or other bytes under the same name); else None."""
     existing = out / f"{report.report.id}.json"
     try:

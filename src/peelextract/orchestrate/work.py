@@ -26,9 +26,9 @@ from peelextract.errors import (
     PeelError,
 )
 from peelextract.ingest import SourceBytes, read_bytes
+from peelextract.isolation import LOGS_DIR, internal_error
 from peelextract.orchestrate.cache import CacheEntry, SourceRecord, StateStore
 from peelextract.orchestrate.fetch import LISTING_TYPES, Fetcher, Validators, default_fetcher
-from peelextract.isolation import LOGS_DIR, internal_error
 from peelextract.orchestrate.pool import extraction_pool
 from peelextract.orchestrate.quarantine import release, safe_quarantine
 from peelextract.orchestrate.sources import (
@@ -169,7 +169,7 @@ def process_item(
         store.record_source(_with(record, sha=sha, report_id=entry.report_id))
         release(out_dir, item.name)
         return _from_entry(item, entry, "extracted", not_modified, started)
-    except Exception as raised:  # noqa: BLE001 - one input's failure, of any kind, never ends the batch
+    except Exception as raised:
         exc = raised if isinstance(raised, PeelError) else internal_error(item.location, raised, out_dir / LOGS_DIR)
         error = exc.as_dict()
         if sha is not None and _deterministic(exc):
@@ -206,9 +206,7 @@ def _deterministic(exc: PeelError) -> bool:
     )
 
 
-def extract_and_publish(
-    src: SourceBytes, out_dir: Path, version: str, limits: Limits
-) -> tuple[CacheEntry, str | None]:
+def extract_and_publish(src: SourceBytes, out_dir: Path, version: str, limits: Limits) -> tuple[CacheEntry, str | None]:
     """Read, extract, validate and write one report; what the cache keeps of it, and the note when it
     replaced the report from another edition. Runs in an extraction worker (``orchestrate.pool``): its
     arguments and result are picklable."""
