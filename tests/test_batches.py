@@ -284,3 +284,32 @@ def test_two_ingests_into_one_out_at_once_both_succeed(tmp_path: Path, env: dict
     assert lines[0].startswith(f"{n} inputs: 0 extracted, {n} unchanged (cached), 0 failed"), lines
     assert lines[1].startswith(f"{n} inputs: {n} extracted, 0 unchanged (cached), 0 failed"), lines
     consistent(inbox, out)
+
+
+def test_eval_isolates_a_document_that_hangs_or_has_a_bug(tmp_path: Path, env: dict[str, str]) -> None:
+    """A gold document whose extraction hangs or raises an unexpected exception is that document's error
+    (all missed, its code named); the others are scored."""
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    empty = {"grades": [], "case_counts": [], "ci_percentages": [], "areas_for_improvement": []}
+    docs = {
+        "good": report_for(tmp_path / "docs", FORCES[0]),
+        "bug": report_for(tmp_path / "docs", FORCES[1], "TEST-BUG"),
+        "hang": report_for(tmp_path / "docs", FORCES[2], "TEST-HANG"),
+    }
+    for name, path in docs.items():
+        body = {"document": f"docs/{path.name}", "kind": "report", "force": FORCES[0], "round": "2021/22", **empty}
+        (gold / f"{name}.json").write_text(json.dumps(body), encoding="utf-8")
+    res = subprocess.run(
+        cli("eval", str(gold), "--json"),
+        capture_output=True, text=True, timeout=300, env={**env, "PEELEXTRACT_MAX_SECONDS": "10"},
+    )  # fmt: skip
+    result = json.loads(res.stdout)
+    errors = {d["gold"]: d["error"] for d in result["documents"]}
+    assert errors["good.json"] is None and errors["hang.json"].startswith("timeout: ")
+    assert errors["bug.json"].startswith("internal_error: ") and "IndexError" in errors["bug.json"]
+    assert {d["gold"]: d["force_ok"] for d in result["documents"]} == {
+        "bug.json": False,
+        "good.json": True,
+        "hang.json": False,
+    }
