@@ -291,7 +291,12 @@ def test_eval_isolates_a_document_that_hangs_or_has_a_bug(tmp_path: Path, env: d
     (all missed, its code named); the others are scored."""
     gold = tmp_path / "gold"
     gold.mkdir()
-    empty = {"grades": [], "case_counts": [], "ci_percentages": [], "areas_for_improvement": []}
+    empty: dict[str, list[object]] = {
+        "grades": [],
+        "case_counts": [],
+        "ci_percentages": [],
+        "areas_for_improvement": [],
+    }
     docs = {
         "good": report_for(tmp_path / "docs", FORCES[0]),
         "bug": report_for(tmp_path / "docs", FORCES[1], "TEST-BUG"),

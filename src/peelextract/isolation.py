@@ -65,7 +65,15 @@ class _Worker:
     def __init__(self, ctx: BaseContext, max_memory: int) -> None:
         parent, child = ctx.Pipe()
         self.proc: BaseProcess = ctx.Process(target=_serve, args=(child, parent, max_memory), daemon=True)  # type: ignore[attr-defined]
-        self.proc.start()
+        # A Dask worker is a daemonic process, and multiprocessing refuses children to those (they could be
+        # orphaned when it is terminated); ours die with their parent (PR_SET_PDEATHSIG), so allow them.
+        config: dict[str, Any] = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+        daemonic = config.pop("daemon", None)
+        try:
+            self.proc.start()
+        finally:
+            if daemonic is not None:
+                config["daemon"] = daemonic
         child.close()
         self.conn: Connection = parent
 
