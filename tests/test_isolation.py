@@ -173,3 +173,13 @@ def _alive(process_id: int) -> bool:
             return fh.read().split(") ", 1)[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def hang_task(*args: object) -> None:
+    """In place of ``extract_and_publish``: never finishes."""
+    time.sleep(600)
+
+
+def bug_task(*args: object) -> None:
+    """In place of ``extract_and_publish``: a bug."""
+    bug()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,13 @@ import pytest
 
 from peelextract.errors import InputError
 from peelextract.isolation import WorkerPool
+from peelextract.orchestrate import pool, work
 from peelextract.orchestrate.cache import StateStore
 from peelextract.orchestrate.fetch import Fetcher
 from peelextract.orchestrate.reextract import resolve_report
 from peelextract.orchestrate.sources import discover_inbox, safe_name, url_name
 from peelextract.orchestrate.work import discover, process_item
-from peelextract.settings import EXTRACTOR_VERSION, FetchPolicy, from_env
+from peelextract.settings import EXTRACTOR_VERSION, FetchPolicy, Limits, Settings, from_env
 from tests.test_fetch import GOOD, ReportSite
 
 CORRUPT_PDF = b"%PDF-1.7\n garbage"
@@ -165,3 +167,30 @@ def test_names_are_safe() -> None:
     assert safe_name("../../etc/passwd") == "etc_passwd"
     assert url_name("https://x.org/a/peel-2021.pdf").endswith(".pdf")
     assert url_name("https://x.org/a/") != url_name("https://x.org/b/")
+
+
+@pytest.mark.parametrize(("task", "code"), [("hang_task", "timeout"), ("bug_task", "internal_error")])
+def test_ingest_isolates_a_hang_or_a_bug_and_quarantines_the_bytes(
+    task: str, code: str, inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extraction of one input, in its worker, never finishes (killed at PEELEXTRACT_MAX_SECONDS) or
+    raises an unexpected exception: that input is quarantined with its bytes and its code, not cached (a later
+    run tries again), and the others go on."""
+    from tests import test_isolation
+
+    out = tmp_path / "out"
+    settings = replace(Settings(), limits=Limits(max_seconds=2))
+    good = inbox / "cleveland-police_peel-2021-22.txt"
+    pool.shutdown()  # workers forked from now on see the replaced task
+    monkeypatch.setattr(work, "extract_and_publish", getattr(test_isolation, task))
+    [item] = [i for i in discover_inbox(inbox) if i.name == good.name]
+    result = process_item(item, out, settings=settings)
+    assert result.status == "failed" and result.error is not None and result.error["code"] == code
+    assert (out / "quarantine" / good.name).read_bytes() == good.read_bytes()
+    if code == "internal_error":
+        [log] = (out / ".state" / "logs").iterdir()
+        assert result.error["reason"].endswith(f"traceback in {log}") and "IndexError" in log.read_text()
+    monkeypatch.undo()
+    pool.shutdown()  # a worker forked while the task was replaced keeps the replacement
+    assert process_item(item, out).status == "extracted"  # not cached: tried again
+    assert not (out / "quarantine" / good.name).exists()
