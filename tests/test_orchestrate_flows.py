@@ -156,6 +156,15 @@ def test_cli_ingest_and_reextract(
     assert main(["reextract", "cleveland-police-2021-22", "--out", str(out)]) == 0
     assert extractions == ["cleveland-police_peel-2021-22.txt"]
     assert main(["reextract", "nope", "--out", str(out)]) == 1
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .startswith("peelextract: error [bad_input]: nope: expected a report id")
+    )
+    (inbox / "cleveland-police_peel-2021-22.txt").write_bytes(b'{"this": "is JSON"}')
+    assert main(["reextract", "cleveland-police-2021-22", "--out", str(out)]) == 1
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("peelextract: error [unsupported_format]: ") and "found JSON data" in last
 
 
 def test_cli_ingest_honours_the_limits_in_the_environment(

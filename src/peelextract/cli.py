@@ -153,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args, settings))
     except PeelError as exc:
-        print(f"peelextract: error: {exc}", file=sys.stderr)
+        code = f" [{exc.code}]" if exc.code != PeelError.code else ""  # a specific code, as per input
+        print(f"peelextract: error{code}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except ValueError as exc:
         print(f"peelextract: usage error: {exc}", file=sys.stderr)

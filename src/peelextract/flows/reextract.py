@@ -39,9 +39,11 @@ def reextract_report(report: str, out_dir: str, settings: Settings | None = None
     logger = get_run_logger()
     if not result.ok:
         err = result.error or {}
-        raise PeelError(
+        failure = PeelError(
             item.location,
             f"re-extraction failed ({err.get('code')}): {err.get('reason')}; quarantined under quarantine/",
         )
+        failure.code = str(err.get("code") or PeelError.code)  # the input's code, for the CLI's error line
+        raise failure
     logger.info("%s → %s.json (%d grades)", item.location, result.report_id, result.grades)
     return result
