@@ -93,8 +93,8 @@ def test_cli_names_the_input_and_the_reason_and_writes_nothing(
     out = tmp_path / "out"
     assert main(["extract", str(hostile[case]), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    _, words = FAILS[case]
-    assert f"peelextract: error: {hostile[case]}" in err and words in err, err
+    code, words = FAILS[case]
+    assert f"peelextract: error [{code}]: {hostile[case]}" in err and words in err, err
     assert files_under(out) == []
 
 
@@ -119,10 +119,10 @@ def test_cli_batch_as_a_whole_command_publishes_the_good_report(hostile: dict[st
         timeout=300,
     )
     assert res.returncode == 1
-    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("peelextract: error: ")]
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("peelextract: error [")]
     assert len(lines) == len(FAILS), res.stderr
-    for case, (_, words) in FAILS.items():
-        assert any(str(hostile[case]) in ln and words in ln for ln in lines), case
+    for case, (code, words) in FAILS.items():
+        assert any(f"[{code}]: {hostile[case]}" in ln and words in ln for ln in lines), case
     assert files_under(out) == [kept(SAMPLE_TXT.read_bytes(), "txt"), f"{SAMPLE_ID}.json", f"{SAMPLE_ID}.txt"]
 
 
@@ -315,7 +315,7 @@ def test_flow_into_a_read_only_folder_fails_clearly(
     with tmpfs(tmp_path / "ro", "ro,size=1m") as out:
         assert main(["ingest", str(inbox), "--out", str(out)]) == 1
         err = capsys.readouterr().err
-        assert "cleveland.txt: publish_failed" in err and "read-only or not writable" in err
+        assert "[publish_failed]: cleveland.txt" in err and "read-only or not writable" in err
         assert files_under(out) == []
 
 

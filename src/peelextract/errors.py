@@ -86,6 +86,19 @@ class LimitExceededError(InputError):
     code = "limit_exceeded"
 
 
+class InputTimeoutError(LimitExceededError):
+    """One input took longer than ``PEELEXTRACT_MAX_SECONDS``: its worker process was killed from outside
+    (``isolation``), whatever C code or loop it was in."""
+
+    code = "timeout"
+
+
+class DuplicateReportError(PeelError):
+    """Two inputs of one ``extract`` batch give the same report id (two editions of one report)."""
+
+    code = "duplicate_report"
+
+
 class NotAReportError(PeelError):
     """The document reads fine but is not a PEEL report (no force, no round, an error or login page)."""
 
@@ -114,6 +127,20 @@ class SchemaVersionError(PeelError):
     """Data written by a newer major version of the contract than this reader understands."""
 
     code = "schema_version"
+
+
+class InternalError(PeelError):
+    """An unexpected exception while handling one input (a bug): names the input, the stage (the module and
+    function it was raised in) and the file its traceback was written to. The batch goes on."""
+
+    code = "internal_error"
+
+
+class WorkerCrashedError(PeelError):
+    """The worker process handling one input died (a signal: a crash in pdfium, the kernel's OOM killer, the
+    memory bound ``PEELEXTRACT_MAX_MEMORY`` hit inside C code). The input fails; the worker is replaced."""
+
+    code = "worker_crashed"
 
 
 class IngestFailed(PeelError, Generic[SummaryT]):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,17 @@ from peelextract.errors import InputError, PeelError, UsageError
 from peelextract.eval_numbers import score_numbers, summarise_numbers, unknown_counts
 from peelextract.eval_report import check_thresholds, doc_json, load_thresholds, render_table, summarise
 from peelextract.eval_scoring import FIELDS, DocResult, normalised, predicted_items, score_field
+from peelextract.isolation import WorkerPool
 from peelextract.models import Report
 from peelextract.progress import Progress
 from peelextract.settings import EXTRACTOR_VERSION, Limits
+from peelextract.worker_tasks import report_of
 
 log = logging.getLogger(__name__)
+
+# eval writes no output folder: tracebacks of internal errors go to the temporary folder.
+EVAL_LOGS = Path(tempfile.gettempdir()) / "peelextract-eval-logs"
+EVAL_PRELOAD = ("peelextract.pipeline", "peelextract.worker_tasks")
 
 
 # ---------------------------------------------------------------- one gold file
@@ -69,15 +76,21 @@ def _non_grade_hits(gold: dict[str, Any], report: Report) -> list[str]:
     return hits
 
 
-def evaluate_file(gold_path: Path, limits: Limits | None = None) -> DocResult:
+def evaluate_file(gold_path: Path, limits: Limits | None = None, pool: WorkerPool | None = None) -> DocResult:
+    """Score one gold file. Its document is extracted in ``pool`` (isolation: a hang, crash or bug in one
+    document is that document's error) or, without one, in this process."""
     from peelextract.pipeline import path_to_report
 
     gold = load_gold(gold_path)
     doc_path = gold_path.parent.parent / gold["document"]
     report: Report | None = None
     error: str | None = None
+    limits = limits or Limits()
     try:
-        report, _ = path_to_report(doc_path, limits=limits)
+        if pool is None:
+            report, _ = path_to_report(doc_path, limits=limits)
+        else:
+            report = pool.run(str(doc_path), EVAL_LOGS, report_of, str(doc_path), limits)
     except PeelError as exc:
         error = f"{exc.code}: {exc}"
         log.warning("eval: %s failed: %s", doc_path, exc)
@@ -109,12 +122,17 @@ def evaluate_dir(gold_dir: Path, limits: Limits | None = None) -> tuple[dict[str
     if not paths:
         raise UsageError(f"{gold_dir}: no *.json gold files")
     started = time.perf_counter()
+    limits = limits or Limits()
+    pool = WorkerPool(1, max_seconds=limits.max_seconds, max_memory=limits.max_memory, preload=EVAL_PRELOAD)
     docs: list[DocResult] = []
-    with Progress(len(paths), description="eval", unit="document") as progress:  # a bar on a terminal only
-        for p in paths:
-            progress.start(p.name)
-            docs.append(evaluate_file(p, limits))
-            progress.advance(p.name)
+    try:
+        with Progress(len(paths), description="eval", unit="document") as progress:  # a bar on a terminal only
+            for p in paths:
+                progress.start(p.name)
+                docs.append(evaluate_file(p, limits, pool))
+                progress.advance(p.name)
+    finally:
+        pool.close()
     groups = {
         "all": summarise(docs),
         "report": summarise([d for d in docs if d.kind == "report"]),

@@ -104,7 +104,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(summary.line())
     for r in summary.failed:
         err = r.error or {}
-        print(f"peelextract: error: {r.name}: {err.get('code')}: {err.get('reason')} (quarantined)", file=sys.stderr)
+        print(f"peelextract: error [{err.get('code')}]: {r.name}: {err.get('reason')} (quarantined)", file=sys.stderr)
     if summary.site:
         print(f"review site: {summary.site}")
     return EXIT_FAILED if summary.failed else EXIT_OK
