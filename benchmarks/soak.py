@@ -1,15 +1,19 @@
 """Soak: every PDF under a folder through ``peelextract extract``, in batches of subprocesses that nothing
-can break. Each batch writes to its own temporary OUT. A batch is killed (its whole process group) when it
-prints nothing for BOUND seconds (one file hangs) or runs longer than BOUND x its size; a batch that dies
+can break. Each batch writes to its own temporary OUT and runs with PEELEXTRACT_MAX_SECONDS=BOUND (unless set):
+the tool kills an input's worker at BOUND itself (its documented ``timeout`` error). As a net under that, a
+batch is killed (its whole process group) when it prints nothing for 2 x BOUND + 15 s (a hang the tool did
+not stop) or runs longer than that x its size; a batch that dies
 (a traceback, a signal) or is killed gives its in-flight file an outcome and the files after it go on in a
 new batch, so one bad input never loses the rest. An in-flight file that stalled before any output of its
 process (interpreter start-up counted) is run again alone to be sure it is a timeout.
 
     .venv/bin/python benchmarks/soak.py DIR [--batch 40] [--bound 30] [--sample N] [--tsv FILE]
 
-Outcomes are read from the CLI's lines ("<input>: <written> (…)" on stdout, "peelextract: error: <input>
-(page N): <reason>" on stderr): an error's code is the error code named in its line when there is one
-(``internal_error`` included), else the reason's shape (digits and quoted names blanked).
+Outcomes are read from the CLI's lines ("<input>: <written> (…)" on stdout, "peelextract: error [<code>]:
+<input> (page N): <reason>" on stderr): an error's kind is its bracketed code (``internal_error``, ``timeout``
+and ``worker_crashed`` included), else an error code named in the reason, else the reason's shape (digits and
+quoted names blanked). The soak's own outcomes, for a process it had to kill or that died, are ``hang`` and
+``crash``: both must be 0.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ERROR_PREFIX = "peelextract: error: "
-KNOWN_CODES = {"internal_error"}  # "timeout" and "crash" are the soak's own outcomes, never read from a line
+ERROR_LINE = re.compile(r"peelextract: error(?: \[([a-z_]+)\])?: ")
+KNOWN_CODES = {"internal_error"}  # "hang" and "crash" are the soak's own outcomes, never read from a line
 try:  # the codes the package documents today; the soak still runs if the package moves them
     from peelextract import errors as _errors
 
@@ -44,7 +48,7 @@ CODE_TOKEN = re.compile(r"\b(" + "|".join(sorted(KNOWN_CODES, key=len, reverse=T
 @dataclass(frozen=True)
 class Outcome:
     path: str
-    kind: str  # "ok", an error code or reason shape, "internal_error", "timeout", "crash"
+    kind: str  # "ok", an error code (internal_error, timeout, worker_crashed…) or reason shape, "hang", "crash"
     seconds: float
     detail: str = ""
 
@@ -62,7 +66,13 @@ def run_cli(cmd: list[str], paths: list[str], bound: float) -> Run:
     """One ``extract`` process on ``paths``, killed with its process group when it stalls or overruns."""
     run = Run()
     with tempfile.TemporaryDirectory(prefix="soak-out-") as out:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
+        env = {
+            "PEELEXTRACT_MAX_SECONDS": f"{bound:g}",
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONFAULTHANDLER": "1",
+        }
+        bound = 2 * bound + 15  # the tool's own bound comes first; this one catches what it does not stop
         args = [*cmd, "extract", "--no-dataset", "--out", out, *paths]
         proc = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", env=env,
@@ -115,13 +125,15 @@ def attribute(paths: list[str], run: Run) -> tuple[list[Outcome], list[str], lis
     pending, found, other = list(paths), [], []
     previous = 0.0
     for at, name, line in run.lines:
-        text = line[len(ERROR_PREFIX) :] if name == "err" and line.startswith(ERROR_PREFIX) else line
+        m = ERROR_LINE.match(line) if name == "err" else None
+        text = line[m.end() :] if m else line
         hit = next((p for p in pending if text.startswith((p + ": ", p + " (page "))), None)
-        if hit is None or (name == "err" and text is line):
+        if hit is None or (name == "err" and m is None):
             other.append(line)
             continue
         reason = text[len(hit) :].split(": ", 1)[-1]
-        found.append(Outcome(hit, "ok" if name == "out" else classify(reason), at - previous, reason[:200]))
+        kind = "ok" if name == "out" else (m.group(1) if m and m.group(1) else classify(reason))
+        found.append(Outcome(hit, kind, at - previous, reason[:200]))
         pending.remove(hit)
         previous = at
     return found, pending, other, previous
@@ -131,7 +143,7 @@ def failure(path: str, run: Run, other: list[str], since: float) -> Outcome:
     """The outcome of the in-flight file of a run that ended without naming it."""
     seconds = run.seconds - since
     if run.stalled:
-        return Outcome(path, "timeout", seconds, f"no output for the bound ({seconds:.0f} s)")
+        return Outcome(path, "hang", seconds, f"no output for the bound ({seconds:.0f} s)")
     if run.returncode < 0:
         return Outcome(path, "crash", seconds, signal.Signals(-run.returncode).name)
     last = next((line for line in reversed(other) if line and not line.startswith(" ")), "")
@@ -172,7 +184,13 @@ def summary(outcomes: list[Outcome], runs: list[Run], wall: float, slowest: int)
     print(f"\n{len(outcomes)} files in {wall:.0f} s ({len(runs)} processes)\n\noutcome counts:")
     for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {n:5d}  {kind}")
-    for title, kind in (("internal errors", "internal_error"), ("timeouts", "timeout"), ("crashes", "crash")):
+    for title, kind in (
+        ("internal errors", "internal_error"),
+        ("timeouts (the tool's bound, documented)", "timeout"),
+        ("worker crashes (documented)", "worker_crashed"),
+        ("hangs (the soak killed the process)", "hang"),
+        ("crashes (a process died)", "crash"),
+    ):
         hits = [o for o in outcomes if o.kind == kind]
         print(f"\n{title}: {len(hits)}")
         for o in hits:
@@ -185,7 +203,7 @@ def summary(outcomes: list[Outcome], runs: list[Run], wall: float, slowest: int)
 
 
 def _files(run: Run) -> int:
-    return sum(1 for _, name, line in run.lines if name == "out" or line.startswith(ERROR_PREFIX)) or 1
+    return sum(1 for _, name, line in run.lines if name == "out" or ERROR_LINE.match(line)) or 1
 
 
 def main() -> int:

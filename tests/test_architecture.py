@@ -18,7 +18,12 @@ SRC = Path(peelextract.__file__).resolve().parent
 # Each stage: the modules it is made of (a package takes its submodules).
 STAGES = {
     "ingest": ("peelextract.ingest",),
-    "layout": ("peelextract.layout", "peelextract.layout_lines", "peelextract.layout_tables"),
+    "layout": (
+        "peelextract.layout",
+        "peelextract.layout_furniture",
+        "peelextract.layout_lines",
+        "peelextract.layout_tables",
+    ),
     "publish": ("peelextract.publish",),
 }
 COMPOSERS = ("peelextract.pipeline", "peelextract.cli", "peelextract.orchestrate", "peelextract.evaluate")

@@ -20,7 +20,11 @@ def test_extract_writes_json_and_txt_and_exits_0(tmp_path: Path) -> None:
     out = tmp_path / "out"
     res = run("extract", str(SAMPLE_TXT), "--out", str(out), "--no-dataset")
     assert res.returncode == 0, res.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["cleveland-police-2021-22.json", "cleveland-police-2021-22.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".state",  # the source, kept for the review site
+        "cleveland-police-2021-22.json",
+        "cleveland-police-2021-22.txt",
+    ]
 
 
 def test_one_bad_input_exits_1_names_it_and_the_others_are_written(tmp_path: Path) -> None:
@@ -33,7 +37,11 @@ def test_one_bad_input_exits_1_names_it_and_the_others_are_written(tmp_path: Pat
     assert res.returncode == 1
     assert "empty.pdf" in res.stderr and "empty file" in res.stderr
     assert "minutes.txt" in res.stderr and "not a PEEL report" in res.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["cleveland-police-2021-22.json", "cleveland-police-2021-22.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".state",  # the source, kept for the review site
+        "cleveland-police-2021-22.json",
+        "cleveland-police-2021-22.txt",
+    ]
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
@@ -49,7 +57,7 @@ def test_output_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> 
         out = tmp_path / f"out{seed}"
         res = run("extract", str(SAMPLE_TXT), "--out", str(out), "--no-dataset", env={"PYTHONHASHSEED": seed})
         assert res.returncode == 0, res.stderr
-        outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
+        outputs.append({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
 
 

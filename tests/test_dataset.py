@@ -480,6 +480,24 @@ def _check_below_80(rows: list[dict[str, Any]]) -> None:
     assert all(r["met_percent"] < 80 for r in rows)
 
 
+def _check_crime_recording(rows: list[dict[str, Any]]) -> None:
+    sample = {r["measure"]: r for r in rows if r["force"] == "Cleveland Police"}
+    assert set(sample) == {
+        "crime-recording-all",
+        "crime-recording-violence",
+        "crime-recording-sexual",
+        "stop-search-grounds",
+    }
+    assert all(r["previous_value"] is not None and r["previous_year"] for r in sample.values())
+    everything = sample["crime-recording-all"]
+    assert (everything["value"], everything["previous_value"], everything["change"]) == (
+        96.4,
+        89.9,
+        "significant-improvement",
+    )
+    assert (everything["unrecorded_estimate"], everything["additional_recorded_estimate"]) == (2600, 4700)
+
+
 def _check_nonempty(rows: list[dict[str, Any]]) -> None:
     assert rows
 
@@ -488,6 +506,7 @@ CHECKS = {
     "inadequate-investigating": _check_inadequate,
     "force-changes": _check_changes,
     "below-80": _check_below_80,
+    "crime-recording": _check_crime_recording,
     "force-wide": _check_nonempty,
     "latest": _check_nonempty,
     "evidence": _check_nonempty,

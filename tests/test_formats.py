@@ -3,10 +3,12 @@ its extension, and by its HTTP content type, and fetch, listing discovery and th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from peelextract.document import Document
-from peelextract.errors import LimitExceededError
+from peelextract.errors import LimitExceededError, UnsupportedFormatError
 from peelextract.ingest import detect_format, read_bytes, read_path
 from peelextract.ingest.formats import (
     FALLBACK,
@@ -105,3 +107,40 @@ def test_text_readers_keep_the_character_limit(name: str, data: bytes) -> None:
         input_format(name).read(src, Limits(max_chars=decoded))
     doc = input_format(name).read(src, Limits(max_chars=len(data)))
     assert isinstance(doc, Document) and decoded < len(doc.text) <= len(data)
+
+
+def _refused_samples(tmp: Path) -> dict[str, tuple[bytes, str]]:
+    """name → (bytes written by the real library of the format, or its documented layout; what is found)."""
+    import io
+    import zipfile
+
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("report.pdf", b"%PDF-1.7 not really")
+    pq.write_table(pa.table({"a": [1]}), tmp / "t.parquet")
+    with duckdb.connect(str(tmp / "t.duckdb")) as db:
+        db.execute("create table t (a int)")
+    from peelextract.pipeline import path_to_report
+    from peelextract.publish.report_json import write_report
+
+    report, doc = path_to_report(REPORTS / "cleveland-police_peel-2021-22.txt")
+    own = write_report(report, doc, tmp).read_bytes()
+    return {
+        "own.json": (own, "found JSON: a report this tool wrote"),
+        "list.json": (b'[{"html": "<html><body>PEEL 2021/22</body></html>"}]', "found JSON data"),
+        "rows.jsonl": (b'{"a": 1}\n{"a": 2}\n', "found JSON Lines"),
+        "report.docx": (archive.getvalue(), "found a ZIP archive"),
+        "t.parquet": ((tmp / "t.parquet").read_bytes(), "found a Parquet file"),
+        "t.duckdb": ((tmp / "t.duckdb").read_bytes(), "found a DuckDB database"),
+    }
+
+
+def test_data_archives_and_own_output_are_refused_naming_what_was_found(tmp_path: Path) -> None:
+    for name, (data, found) in _refused_samples(tmp_path).items():
+        with pytest.raises(UnsupportedFormatError, match=f"expected PDF, HTML or text; {found}"):
+            detect_format(data, name)
+    assert detect_format(b"{not json, a text that starts with a brace}\n", "x.txt") == "text"

@@ -94,6 +94,9 @@ def project(report: Report) -> dict[str, Any]:
                 "y": c.y,
                 "polarity": c.polarity,
                 "qualifier": c.qualifier,
+                "population": c.population,
+                "population_text": c.population_text,
+                "finding": c.finding,
                 "section": c.section,
                 "area": c.area,
                 "evidence": evidence(c.evidence),
@@ -108,13 +111,27 @@ def project(report: Report) -> dict[str, Any]:
                 "upper": c.upper,
                 "period": c.period,
                 "year": c.year,
+                "measure": c.measure,
+                "measure_text": c.measure_text,
+                "measure_from": c.measure_from,
+                "change": c.change,
+                "change_text": c.change_text,
+                "current": c.current.model_dump() if c.current else None,
                 "area": c.area,
                 "evidence": evidence(c.evidence),
             }
             for c in report.ci_percentages
         ],
         "percentages": [
-            {"value": p.value, "area": p.area, "evidence": evidence(p.evidence)} for p in report.percentages
+            {
+                "value": p.value,
+                **p.model_dump(
+                    include={"kind", "of", "of_text", "of_from", "direction", "base", "period", "unit", "rate_name"}
+                ),
+                "area": p.area,
+                "evidence": evidence(p.evidence),
+            }
+            for p in report.percentages
         ],
         "rates": [
             {
@@ -122,10 +139,19 @@ def project(report: Report) -> dict[str, Any]:
                 "unit": r.unit,
                 "per": r.per,
                 "england_wales_average": r.england_wales_average,
+                "period": r.period,
                 "area": r.area,
                 "evidence": evidence(r.evidence),
             }
             for r in report.rates
+        ],
+        "estimated_counts": [
+            {
+                **e.model_dump(include={"value", "qualifier", "kind", "measure", "period"}),
+                "area": e.area,
+                "evidence": evidence(e.evidence),
+            }
+            for e in report.estimated_counts
         ],
         "areas_for_improvement": [
             {"kind": a.kind, "area": a.area, "text": a.text} for a in report.areas_for_improvement

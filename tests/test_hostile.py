@@ -11,6 +11,7 @@ The inputs come from ``fixtures/make_hostile.py`` (deterministic bytes, written 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import json
 import os
@@ -67,6 +68,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
+def kept(data: bytes, ext: str) -> str:
+    """Where a published report's source is kept for the review site, relative to OUT."""
+    return f".state/sources/{hashlib.sha256(data).hexdigest()}.{ext}"
+
+
 def files_under(folder: Path) -> list[str]:
     """Every file below ``folder`` (relative, sorted); [] when it does not exist."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
@@ -87,8 +93,8 @@ def test_cli_names_the_input_and_the_reason_and_writes_nothing(
     out = tmp_path / "out"
     assert main(["extract", str(hostile[case]), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    _, words = FAILS[case]
-    assert f"peelextract: error: {hostile[case]}" in err and words in err, err
+    code, words = FAILS[case]
+    assert f"peelextract: error [{code}]: {hostile[case]}" in err and words in err, err
     assert files_under(out) == []
 
 
@@ -113,11 +119,11 @@ def test_cli_batch_as_a_whole_command_publishes_the_good_report(hostile: dict[st
         timeout=300,
     )
     assert res.returncode == 1
-    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("peelextract: error: ")]
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("peelextract: error [")]
     assert len(lines) == len(FAILS), res.stderr
-    for case, (_, words) in FAILS.items():
-        assert any(str(hostile[case]) in ln and words in ln for ln in lines), case
-    assert files_under(out) == [f"{SAMPLE_ID}.json", f"{SAMPLE_ID}.txt"]
+    for case, (code, words) in FAILS.items():
+        assert any(f"[{code}]: {hostile[case]}" in ln and words in ln for ln in lines), case
+    assert files_under(out) == [kept(SAMPLE_TXT.read_bytes(), "txt"), f"{SAMPLE_ID}.json", f"{SAMPLE_ID}.txt"]
 
 
 def test_bomb_is_refused_in_bounded_memory(hostile: dict[str, Path], tmp_path: Path) -> None:
@@ -145,7 +151,11 @@ def test_unsafe_force_name_gives_a_safe_file_name(tmp_path: Path) -> None:
     src.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     assert main(["extract", str(src), "--out", str(out), "--no-dataset", "-q"]) == 0
-    assert files_under(out) == ["o-brien-shire-police-2021-22.json", "o-brien-shire-police-2021-22.txt"]
+    assert files_under(out) == [
+        kept(text.encode("utf-8"), "txt"),
+        "o-brien-shire-police-2021-22.json",
+        "o-brien-shire-police-2021-22.txt",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
 
 
@@ -305,7 +315,7 @@ def test_flow_into_a_read_only_folder_fails_clearly(
     with tmpfs(tmp_path / "ro", "ro,size=1m") as out:
         assert main(["ingest", str(inbox), "--out", str(out)]) == 1
         err = capsys.readouterr().err
-        assert "cleveland.txt: publish_failed" in err and "read-only or not writable" in err
+        assert "[publish_failed]: cleveland.txt" in err and "read-only or not writable" in err
         assert files_under(out) == []
 
 
@@ -363,4 +373,4 @@ def test_output_is_byte_identical_across_hash_seeds_for_every_edition(tmp_path: 
             )
             assert res.returncode == 0, res.stderr
         outputs.append({f: (out / f).read_bytes() for f in files_under(out)})
-    assert len(outputs[0]) == 2 * len(inputs) and outputs[0] == outputs[1]
+    assert len(outputs[0]) == 3 * len(inputs) and outputs[0] == outputs[1]  # JSON, text, kept source

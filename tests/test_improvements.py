@@ -105,3 +105,31 @@ def test_the_standard_text_about_linking_judgments_is_not_an_item() -> None:
         items("Overall summary\nWe more clearly link our judgments to causes of concern and areas for improvement.\n")
         == []
     )
+
+
+def test_area_for_improvement_text_keeps_no_surrounding_quote_marks() -> None:
+    """The sample report quotes its 2018 area for improvement: the item is the words inside the marks, and its
+    evidence is exactly that span (so the marks are not highlighted as part of the value either)."""
+    quoted = "\u201cThe force should improve how it supervises investigations.\u201d"
+    got = items(
+        "Investigating crime\nIn our 2018 PEEL inspection of Dorset Police, we established an area for "
+        f"improvement:\n{quoted}\nThe force has made progress.\n"
+    )
+    assert got == [
+        ("area_for_improvement", "investigating-crime", "The force should improve how it supervises investigations.")
+    ]
+
+
+def test_unquoted_takes_off_only_a_pair_around_the_whole_item() -> None:
+    from peelextract.extract.improvements import unquoted
+
+    def strip(text: str) -> str:
+        start, end = unquoted(text, 0, len(text))
+        return text[start:end]
+
+    assert strip('"The force should act."') == "The force should act."
+    assert strip('"The force should act".') == "The force should act"  # the stop is outside the quote
+    assert strip("The force should act.") == "The force should act."
+    assert strip('"Right to know" applications should be timely.') == '"Right to know" applications should be timely.'
+    assert strip("'Right to know' and 'right to ask'") == "'Right to know' and 'right to ask'"  # not one pair
+    assert strip('""') == '""'

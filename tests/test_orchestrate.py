@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from peelextract import pipeline
 from peelextract.errors import InputError
+from peelextract.isolation import WorkerPool
+from peelextract.orchestrate import pool, work
 from peelextract.orchestrate.cache import StateStore
 from peelextract.orchestrate.fetch import Fetcher
 from peelextract.orchestrate.reextract import resolve_report
 from peelextract.orchestrate.sources import discover_inbox, safe_name, url_name
 from peelextract.orchestrate.work import discover, process_item
-from peelextract.settings import EXTRACTOR_VERSION, FetchPolicy, from_env
+from peelextract.settings import EXTRACTOR_VERSION, FetchPolicy, Limits, Settings, from_env
 from tests.test_fetch import GOOD, ReportSite
 
 CORRUPT_PDF = b"%PDF-1.7\n garbage"
@@ -25,15 +27,16 @@ MINUTES = b"Minutes of the parish council meeting held on 3 May. Present: the ch
 
 @pytest.fixture
 def extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Counts calls of pipeline.document_to_report (the extraction) by source name."""
+    """The inputs handed to an extraction worker (read, extract, validate, write), by source name: counted
+    where the flow's process hands them off, since the work itself runs in another process."""
     calls: list[str] = []
-    real: Callable[..., Any] = pipeline.document_to_report
+    real = WorkerPool.run
 
-    def counting(doc: Any, **kw: Any) -> Any:
-        calls.append(doc.source.name)
-        return real(doc, **kw)
+    def counting(pool: WorkerPool, name: str, logs: Any, task: Callable[..., Any], *args: Any) -> Any:
+        calls.append(args[0].name)
+        return real(pool, name, logs, task, *args)
 
-    monkeypatch.setattr(pipeline, "document_to_report", counting)
+    monkeypatch.setattr(WorkerPool, "run", counting)
     return calls
 
 
@@ -79,7 +82,7 @@ def test_batch_publishes_good_and_quarantines_bad(inbox: Path, tmp_path: Path) -
 def test_unchanged_inputs_are_not_extracted_again(inbox: Path, tmp_path: Path, extractions: list[str]) -> None:
     out = tmp_path / "out"
     run_all(inbox, out)
-    assert len(extractions) == 2  # the corrupt PDF fails before extraction
+    assert len(extractions) == 3  # the corrupt PDF fails in its worker
     extractions.clear()
     again = run_all(inbox, out)
     assert extractions == []
@@ -101,7 +104,7 @@ def test_changed_report_or_new_version_re_extracts(
     settings = from_env()
     assert settings.extractor_version == "0.1.0-bumped"
     results = run_all(inbox, out, settings=settings)
-    assert sorted(extractions) == ["cleveland-police_peel-2021-22.txt", "minutes.txt"]
+    assert sorted(extractions) == ["broken.pdf", "cleveland-police_peel-2021-22.txt", "minutes.txt"]
     assert results["cleveland-police_peel-2021-22.txt"].status == "extracted"
 
 
@@ -164,3 +167,30 @@ def test_names_are_safe() -> None:
     assert safe_name("../../etc/passwd") == "etc_passwd"
     assert url_name("https://x.org/a/peel-2021.pdf").endswith(".pdf")
     assert url_name("https://x.org/a/") != url_name("https://x.org/b/")
+
+
+@pytest.mark.parametrize(("task", "code"), [("hang_task", "timeout"), ("bug_task", "internal_error")])
+def test_ingest_isolates_a_hang_or_a_bug_and_quarantines_the_bytes(
+    task: str, code: str, inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extraction of one input, in its worker, never finishes (killed at PEELEXTRACT_MAX_SECONDS) or
+    raises an unexpected exception: that input is quarantined with its bytes and its code, not cached (a later
+    run tries again), and the others go on."""
+    from tests import test_isolation
+
+    out = tmp_path / "out"
+    settings = replace(Settings(), limits=Limits(max_seconds=2))
+    good = inbox / "cleveland-police_peel-2021-22.txt"
+    pool.shutdown()  # workers forked from now on see the replaced task
+    monkeypatch.setattr(work, "extract_and_publish", getattr(test_isolation, task))
+    [item] = [i for i in discover_inbox(inbox) if i.name == good.name]
+    result = process_item(item, out, settings=settings)
+    assert result.status == "failed" and result.error is not None and result.error["code"] == code
+    assert (out / "quarantine" / good.name).read_bytes() == good.read_bytes()
+    if code == "internal_error":
+        [log] = (out / ".state" / "logs").iterdir()
+        assert result.error["reason"].endswith(f"traceback in {log}") and "IndexError" in log.read_text()
+    monkeypatch.undo()
+    pool.shutdown()  # a worker forked while the task was replaced keeps the replacement
+    assert process_item(item, out).status == "extracted"  # not cached: tried again
+    assert not (out / "quarantine" / good.name).exists()

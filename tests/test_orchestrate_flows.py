@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from peelextract import pipeline
+from peelextract.isolation import WorkerPool
 from tests.conftest import REPORTS
 from tests.test_fetch import GOOD, ReportSite
 
@@ -30,14 +30,16 @@ def prefect_api() -> Iterator[None]:
 
 @pytest.fixture
 def extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The inputs handed to an extraction worker (read, extract, validate, write), by source name: counted
+    where the flow's process hands them off, since the work itself runs in another process."""
     calls: list[str] = []
-    real: Callable[..., Any] = pipeline.document_to_report
+    real = WorkerPool.run
 
-    def counting(doc: Any, **kw: Any) -> Any:
-        calls.append(doc.source.name)
-        return real(doc, **kw)
+    def counting(pool: WorkerPool, name: str, logs: Any, task: Callable[..., Any], *args: Any) -> Any:
+        calls.append(args[0].name)
+        return real(pool, name, logs, task, *args)
 
-    monkeypatch.setattr(pipeline, "document_to_report", counting)
+    monkeypatch.setattr(WorkerPool, "run", counting)
     return calls
 
 
@@ -93,13 +95,14 @@ def test_second_run_does_no_extraction_and_version_bump_re_extracts(
 
     out = str(tmp_path / "out")
     first = run_ingest(str(inbox), out)
-    assert first.extractions == 3 and len(extractions) == 2  # the corrupt PDF fails before extraction
+    assert first.extractions == 3 and len(extractions) == 3  # the corrupt PDF fails in its worker
     extractions.clear()
     second = run_ingest(str(inbox), out)
     assert extractions == [] and second.extractions == 0 and second.count("cached") == 1
     monkeypatch.setenv("PEELEXTRACT_EXTRACTOR_VERSION_OVERRIDE", "0.1.0+bump")
     third = run_ingest(str(inbox), out)
-    assert third.count("extracted") == 1 and sorted(extractions) == ["cleveland-police_peel-2021-22.txt", "minutes.txt"]
+    assert third.count("extracted") == 1
+    assert sorted(extractions) == ["cleveland-police_peel-2021-22.txt", "corrupt.pdf", "minutes.txt"]
 
 
 def test_flow_fails_only_when_every_input_fails(tmp_path: Path) -> None:
@@ -148,11 +151,20 @@ def test_cli_ingest_and_reextract(
     out = tmp_path / "out"
     assert main(["ingest", str(inbox), "--out", str(out)]) == 1  # two inputs failed
     captured = capsys.readouterr()
-    assert "1 extracted" in captured.out and "minutes.txt: not_a_peel_report" in captured.err
+    assert "1 extracted" in captured.out and "[not_a_peel_report]: minutes.txt" in captured.err
     extractions.clear()
     assert main(["reextract", "cleveland-police-2021-22", "--out", str(out)]) == 0
     assert extractions == ["cleveland-police_peel-2021-22.txt"]
     assert main(["reextract", "nope", "--out", str(out)]) == 1
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .startswith("peelextract: error [bad_input]: nope: expected a report id")
+    )
+    (inbox / "cleveland-police_peel-2021-22.txt").write_bytes(b'{"this": "is JSON"}')
+    assert main(["reextract", "cleveland-police-2021-22", "--out", str(out)]) == 1
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("peelextract: error [unsupported_format]: ") and "found JSON data" in last
 
 
 def test_cli_ingest_honours_the_limits_in_the_environment(
@@ -169,7 +181,10 @@ def test_cli_ingest_honours_the_limits_in_the_environment(
     monkeypatch.setenv("PEELEXTRACT_MAX_PAGES", "5")
     assert main(["ingest", str(inbox), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "cleveland-police_peel-2021-22.pdf: limit_exceeded: PDF has 30 pages; the limit is 5 (quarantined)" in err
+    assert (
+        "error [limit_exceeded]: cleveland-police_peel-2021-22.pdf: PDF has 30 pages; the limit is 5 (quarantined)"
+        in err
+    )
     reason = json.loads((out / "quarantine" / "cleveland-police_peel-2021-22.pdf.reason.json").read_text())
     assert reason["error"]["code"] == "limit_exceeded"
     monkeypatch.delenv("PEELEXTRACT_MAX_PAGES")
@@ -192,20 +207,27 @@ def test_dask_runner_on_a_local_cluster(inbox: Path, tmp_path: Path, monkeypatch
 def test_extraction_processes_give_the_same_outputs_and_errors(
     inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """PEELEXTRACT_EXTRACT_PROCESSES=2: reports are extracted in spawned processes; the outputs are the same
-    bytes as in process, and the errors raised there come back as the same documented errors."""
+    """PEELEXTRACT_EXTRACT_PROCESSES=1 or 2: reports are extracted in worker processes; the outputs are the
+    same bytes as the pipeline's in this process, and the errors raised there come back as the same
+    documented errors."""
     from peelextract.flows.ingest import run_ingest
     from peelextract.orchestrate import pool
+    from peelextract.pipeline import path_to_report
+    from peelextract.publish.report_json import write_report
 
-    here = run_ingest(str(inbox), str(tmp_path / "here"))
-    monkeypatch.setenv("PEELEXTRACT_EXTRACT_PROCESSES", "2")
-    try:
-        there = run_ingest(str(inbox), str(tmp_path / "there"))
-        assert pool._pool is not None  # the reports really went to the pool
-    finally:
-        pool.shutdown()
-    assert [(r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in there.results] == [
-        (r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in here.results
+    report, doc = path_to_report(inbox / "cleveland-police_peel-2021-22.txt")
+    write_report(report, doc, tmp_path / "here")
+    runs = {}
+    for n in ("1", "2"):
+        monkeypatch.setenv("PEELEXTRACT_EXTRACT_PROCESSES", n)
+        try:
+            runs[n] = run_ingest(str(inbox), str(tmp_path / f"there{n}"))
+            assert pool._pool is not None and pool._pool.size == int(n)  # the reports really went to the pool
+        finally:
+            pool.shutdown()
+    assert [(r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in runs["2"].results] == [
+        (r.name, r.status, r.report_id, (r.error or {}).get("code")) for r in runs["1"].results
     ]
     for name in ("cleveland-police-2021-22.json", "cleveland-police-2021-22.txt"):
-        assert (tmp_path / "there" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()
+        for n in runs:
+            assert (tmp_path / f"there{n}" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()

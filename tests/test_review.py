@@ -24,6 +24,7 @@ from peelextract.publish.report_json import report_to_json, write_report
 from peelextract.publish.review import build_site
 from peelextract.publish.review_marks import MarkState, Span, render_line, value_evidence
 from peelextract.publish.review_pages import RENDER_SCALE, png_gray
+from peelextract.rounds.measures import MEASURE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "fixtures" / "reports" / "cleveland-police_peel-2021-22.txt"
@@ -332,3 +333,87 @@ def test_cli_review_writes_the_site(
     assert capsys.readouterr().out.strip() == str(tmp_path / "review" / "index.html")
     assert (tmp_path / "review" / f"{report.report.id}.html").is_file()
     assert main(["review", str(tmp_path / "nope")]) == 2
+
+
+def test_no_doubled_footnote_marker_after_of_these_12(site: Path, sample: tuple[Report, str]) -> None:
+    """ "graded judgments in 11 of these 12" is both the graded-area count and the evidence of the
+    graded_count_mismatch warning: one back link ("[1]") follows it, not "[1][1]"; the warning's own link is
+    its note beside the line."""
+    report, _ = sample
+    html = (site / "review" / f"{report.report.id}.html").read_text("utf-8")
+    after = html.split("graded judgments in 11 of these 12", 1)[1].split(" as follows", 1)[0]
+    assert re.findall(r'<a class="back" href="([^"]+)"', after) == ["#p-count-0"]
+    assert after.count("<a ") == 1
+    assert re.search(r'<aside class="warn"[^>]*data-key="warning-0".*?href="#p-warning-0"', html)
+
+
+@pytest.mark.parametrize("ext", ["pdf", "html"])
+def test_summary_grade_table_is_shown_as_a_table(tmp_path: Path, ext: str) -> None:
+    """The summary grade table (one cell a line in the text) is drawn as a table: the two column heads,
+    then one row per area with its grade, each cell keeping its marks."""
+    report, doc = path_to_report(SAMPLE.with_suffix(f".{ext}"))
+    write_report(report, doc, tmp_path)
+    build_site(tmp_path)
+    page = tmp_path / "review" / f"{report.report.id}.html"
+    html = page.read_text("utf-8")
+
+    def texts(cells: list[str]) -> list[str]:
+        return [" ".join(unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in cells]
+
+    tables = re.findall(r'<table class="ln-table">(.*?)</table>', html)
+    assert len(tables) == 1
+    head = re.search(r"<thead>(.*?)</thead>", tables[0])
+    assert head and texts(re.findall(r"<th[^>]*>(.*?)</th>", head.group(1))) == ["Area of policing", "Grade"]
+    rows = [texts(re.findall(r"<td[^>]*>(.*?)</td>", tr)) for tr in re.findall(r"<tr>(.*?)</tr>", tables[0])[1:]]
+    by_area = {g.area_title: g.grade for g in report.grades}
+    assert len(rows) == len(report.grades) == 10
+    assert all(len(r) == 2 and by_area.get(r[0]) == r[1] for r in rows), rows
+    assert 'data-role="table"' in tables[0]  # each grade's table witness is still marked
+    assert '<p class="ln table-cell"' not in html  # no longer a list of lines
+    parse(page)
+
+
+def test_review_messages_agree_in_number(tmp_path: Path, sample: tuple[Report, str]) -> None:
+    """One report, one round, one warning: "1 report in 1 round", "(1 report)", "1 warning"."""
+    report, text = sample
+    assert len(report.warnings) == 1
+    write_out(tmp_path, report, text)
+    build_site(tmp_path)
+    index = (tmp_path / "review" / "index.html").read_text("utf-8")
+    assert "1 report in 1 round." in index
+    assert "(1 report)" in index and "1 reports" not in index
+    assert "1 warning)" in index and "1 warnings" not in index
+    assert "10 grades, 12 case counts" in index
+
+
+def test_overview_offers_every_round_and_all_rounds_in_one_click(site: Path, tmp_path: Path) -> None:
+    """A button per round present and one for all of them (the page's JS shows the round clicked)."""
+    for name in ("northshire-police_peel-2018-19-synthetic.txt", "southvale-constabulary_peel-2023-25-synthetic.txt"):
+        other, doc = path_to_report(SAMPLE.parent / name)
+        write_report(other, doc, tmp_path)
+    for f in site.glob("*.*"):
+        shutil.copy(f, tmp_path / f.name)
+    build_site(tmp_path)
+    index = (tmp_path / "review" / "index.html").read_text("utf-8")
+    tabs = re.findall(r'<button type="button" class="round-tab" data-round="([^"]+)"', index)
+    assert tabs == ["round-2023-25", "round-2021-22", "round-2018-19", "all"]
+    assert all(f'<section class="round" id="{t}"' in index for t in tabs[:-1])
+
+
+def test_the_panel_names_what_each_number_measures(site: Path, sample: tuple[Report, str]) -> None:
+    """Issue 12: each CI value's entry names its measure, each case count its population, each percentage its
+    kind and what it is of — beside the value, without opening its JSON."""
+    report, _ = sample
+    html = (site / "review" / f"{report.report.id}.html").read_text("utf-8")
+
+    def entry(key: str) -> str:
+        found = re.search(rf'<li [^>]*id="p-{key}"[^>]*>(.*?)<details>', html, flags=re.S)
+        assert found, f"no panel entry p-{key}"
+        return unescape(re.sub(r"<[^>]+>", "", found[1]))
+
+    for i, ci in enumerate(report.ci_percentages):
+        assert MEASURE_NAMES[ci.measure] in entry(f"ci-{i}")
+    assert "statistically significant improvement" in entry("ci-0")
+    for i, case in enumerate(report.case_counts):
+        assert f"{case.x} of {case.y} {case.population_text}" in entry(f"case-{i}")
+    assert "share of PIP2 investigator posts" in " ".join(entry(f"pct-{i}") for i in range(len(report.percentages)))

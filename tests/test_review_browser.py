@@ -142,7 +142,7 @@ def test_overview_screenshot_grid_and_sorting(
 ) -> None:
     report, _ = sample
     page.goto(_url(site / "index.html"))
-    page.select_option("#round-select", label="PEEL 2021/22")
+    page.click("button.round-tab[data-round='round-2021-22']")
     shot = tmp_path / "overview.png"
     page.screenshot(path=str(shot), full_page=True)
     data = shot.read_bytes()
@@ -160,14 +160,18 @@ def test_overview_screenshot_grid_and_sorting(
     assert th.get_attribute("aria-sort") == "descending"
 
 
-def test_round_selector_shows_one_round(page: Any, site: Path) -> None:
+def test_round_buttons_show_one_round_or_all(page: Any, site: Path) -> None:
     page.goto(_url(site / "index.html"))
     rounds = page.eval_on_selector_all("section.round", "s => s.map(x => x.id)")
     assert len(rounds) == 3
+    visible = "() => [...document.querySelectorAll('section.round')].filter(x => !x.hidden).map(x => x.id)"
+    assert page.evaluate(visible) == rounds[:1]  # the newest round first
     for rid in rounds:
-        page.select_option("#round-select", rid)
-        visible = page.eval_on_selector_all("section.round", "s => s.filter(x => !x.hidden).map(x => x.id)")
-        assert visible == [rid]
+        page.click(f"button.round-tab[data-round='{rid}']")
+        assert page.evaluate(visible) == [rid]
+        assert page.locator(f"button.round-tab[data-round='{rid}']").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="All rounds").click()  # every round, in one click
+    assert page.evaluate(visible) == rounds
 
 
 def test_without_javascript_marks_and_grids_are_there(browser: Any, site: Path, sample: tuple[Report, str]) -> None:
@@ -221,3 +225,88 @@ def test_pdf_value_shows_its_box_on_the_page(page: Any, tmp_path: Path, sample: 
     w = page.evaluate("() => document.querySelector('#viewer img').naturalWidth") / 1.25
     assert abs((b["x"] - img["x"]) / img["width"] - 72.0 / w) < 0.01
     page.screenshot(path=str(tmp_path / "pdf-review.png"))
+
+
+@pytest.fixture(scope="module")
+def main_job_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The review site of the main job (``peelextract ingest samples/inbox --out OUT``), built by the same
+    task function per input and the same publishing step, without Prefect."""
+    from peelextract.orchestrate.summary import RunSummary, publish_outputs
+    from peelextract.orchestrate.work import discover, process_item
+
+    out = tmp_path_factory.mktemp("main-job")
+    inbox = ROOT / "samples" / "inbox"
+    results = [process_item(item, out) for item in discover(str(inbox))]
+    assert [r.status for r in results] == ["extracted"] * 3
+    summary = RunSummary(source=str(inbox), out_dir=str(out), results=results)
+    publish_outputs(summary)
+    return out / "review"
+
+
+def test_main_job_grade_in_overview_lands_on_its_value_boxed_on_the_page(
+    page: Any, main_job_site: Path, tmp_path: Path
+) -> None:
+    """From the overview: every round in one click, then a grade cell → the report page focused on that
+    grade, with its page image and the grade's box drawn on it. The screenshot is kept in tmp_path."""
+    page.goto(_url(main_job_site / "index.html"))
+    visible = "() => [...document.querySelectorAll('section.round')].filter(x => !x.hidden).map(x => x.id)"
+    assert page.evaluate(visible) == ["round-2023-25"]
+    page.get_by_role("button", name="All rounds").click()
+    assert page.evaluate(visible) == ["round-2023-25", "round-2021-22", "round-2018-19"]
+    cell = page.locator("tr[data-report='cleveland-police-2021-22'] td.g a", has_text="Requires improvement").first
+    href = cell.get_attribute("href") or ""
+    key = href.split("#v-", 1)[1]
+    cell.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"cleveland-police-2021-22.html#v-{key}")
+    focused = page.evaluate("() => [document.activeElement.dataset.key, document.activeElement.tagName]")
+    assert focused == [key, "MARK"]
+    assert page.locator(f"#v-{key}").inner_text().startswith("Cleveland Police requires improvement")
+    viewer_img = page.locator("#viewer figure.page img")
+    assert viewer_img.count() == 1 and viewer_img.evaluate("img => img.complete && img.naturalWidth > 500")
+    box = page.locator(f"#viewer a.box.active[data-key='{key}']")
+    assert box.count() >= 1
+    img, b = viewer_img.bounding_box(), box.first.bounding_box()
+    viewer = page.locator("#viewer").bounding_box()
+    assert img and b and viewer and b["width"] > 20 and b["height"] > 5
+    assert img["x"] <= b["x"] and b["x"] + b["width"] <= img["x"] + img["width"] + 1
+    assert viewer["y"] <= b["y"] and b["y"] + b["height"] <= viewer["y"] + viewer["height"], "box scrolled out"
+    assert page.locator("#pages figure.page").count() >= 5  # the source pages, with no --sources flag
+    shot = tmp_path / "main-job-grade-on-its-page.png"
+    page.screenshot(path=str(shot))
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    print(f"screenshot: {shot}")
+
+
+def test_html_value_links_to_its_passage_highlighted_in_the_source_page(page: Any, tmp_path: Path) -> None:
+    """An HTML report's value links (↗) to its kept source page with a text fragment: the browser opens the
+    page scrolled to the passage (far down the page), which is on screen."""
+    from peelextract.cli import main
+
+    sample_html = REPORTS / "cleveland-police_peel-2021-22.html"
+    assert main(["extract", str(sample_html), "--out", str(tmp_path), "--no-dataset", "-q"]) == 0
+    build_site(tmp_path, quiet=True)
+    page.goto(_url(tmp_path / "review" / "cleveland-police-2021-22.html"))
+    link = page.locator("#v-case-0 ~ a.src").first
+    href = link.get_attribute("href") or ""
+    assert href.startswith("../.state/sources/") and "#:~:text=" in href
+    text = page.locator("#v-case-0").inner_text()
+    page.goto((tmp_path / "review").resolve().as_uri() + "/" + href)
+    page.wait_for_function("() => window.scrollY > 0", timeout=5000)
+    where = page.evaluate(
+        """(text) => {
+             const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+             for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+               const i = n.data.indexOf(text);
+               if (i < 0) continue;
+               const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + text.length);
+               const b = r.getBoundingClientRect();
+               return [b.top, b.bottom, window.innerHeight, window.scrollY];
+             }
+             return null;
+           }""",
+        text,
+    )
+    assert where is not None, f"{text!r} not in the source page"
+    top, bottom, height, scrolled = where
+    assert scrolled > 1000 and top >= 0 and bottom <= height, where

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.conftest import extract_text, mini_report
+from peelextract.pipeline import path_to_report
+from tests.conftest import REPORTS, extract_text, mini_report
 
 
 def cases(*lines: str) -> list[tuple[int, int, str]]:
@@ -97,7 +100,10 @@ def test_ci_bounds_outside_0_100_are_warnings() -> None:
         )
     )
     assert report.ci_percentages == []
-    assert [w.code for w in report.warnings] == ["ci_out_of_range"]
+    # The rejected value and its interval stay plain percentages of nothing named: the closing note counts them.
+    assert [p.value for p in report.percentages] == [99.0, 2.0]
+    assert [w.code for w in report.warnings] == ["ci_out_of_range", "numbers_unknown"]
+    assert "2 of 2 percentages (of)" in report.warnings[-1].message
 
 
 def test_plain_percentages_exclude_ci_values() -> None:
@@ -158,3 +164,36 @@ def test_bug_previous_ci_year_stated_after_the_value() -> None:
         "percent) in our 2022 inspection."
     )
     assert cis(sentence) == [(92.8, 1.7, "current", None), (90.1, 2.3, "previous", 2022)]
+
+
+@pytest.mark.parametrize("stem", ["eastmarch-police_peel-2025-27-synthetic", "eastmarch-police_peel-2027-29-synthetic"])
+def test_new_round_case_counts_match_their_truth_with_a_population_each(stem: str) -> None:
+    """The 2025-27 and 2027-29 fixtures' counts, including the bare "In 11 of the 40, …" whose noun is in the
+    sentence before and "change projects"."""
+    folder = REPORTS / "new-rounds"
+    truth = json.loads((folder / f"{stem}.truth.json").read_text("utf-8"))
+    report, _ = path_to_report(folder / f"{stem}.txt")
+    found = sorted((c.x, c.y, c.polarity) for c in report.case_counts)
+    assert found == sorted((c["x"], c["y"], c["polarity"]) for c in truth["case_counts"])
+    assert all(c.population != "unknown" and c.finding for c in report.case_counts)
+
+
+def test_a_sentence_naming_two_offence_groups_names_no_one_measure() -> None:
+    """The sentence before names several groups: the CI's measure is unknown, not the most specific of them."""
+    report, _ = extract_text(
+        mini_report(
+            "Crime data integrity",
+            "The unrecorded crimes include sexual offences, domestic abuse-related crimes and rape. "
+            "This represents a recording rate of 80.4 percent (with a confidence interval of +/- 1.75 percent).",
+        )
+    )
+    assert [(c.value, c.measure) for c in report.ci_percentages] == [(80.4, "unknown")]
+
+
+def test_an_estimate_in_the_present_tense_with_a_year() -> None:
+    report, _ = extract_text(
+        mini_report("Crime data integrity", "We estimate the force now records an additional 9,000 crimes a year.")
+    )
+    assert [(e.value, e.qualifier, e.kind, e.measure, e.period) for e in report.estimated_counts] == [
+        (9000, "an additional", "additional-recorded", "crime-recording-all", "a year")
+    ]

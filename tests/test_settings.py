@@ -20,7 +20,8 @@ import pytest
 from peelextract import orchestrate_cli, pipeline
 from peelextract.cli import main
 from peelextract.errors import SettingsError
-from peelextract.settings import ENV_VARS, EXTRACTOR_VERSION, Settings, from_env
+from peelextract.isolation import WorkerPool
+from peelextract.settings import ENV_VARS, EXTRACTOR_VERSION, Limits, Settings, from_env
 from tests.conftest import SAMPLE_TXT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +34,9 @@ NOT_DEFAULT: dict[str, tuple[str, Callable[[Settings], object], object]] = {
     "PEELEXTRACT_MAX_PAGES": ("7", lambda s: s.limits.max_pages, 7),
     "PEELEXTRACT_MAX_CHARS": ("89000", lambda s: s.limits.max_chars, 89000),
     "PEELEXTRACT_MAX_INFLATED_BYTES": ("4242424", lambda s: s.limits.max_inflated_bytes, 4242424),
-    "PEELEXTRACT_MAX_SECONDS": ("2.5", lambda s: s.limits.max_seconds, 2.5),
+    # bounds the commands really run under here (a whole extraction), so generous ones
+    "PEELEXTRACT_MAX_SECONDS": ("55.5", lambda s: s.limits.max_seconds, 55.5),
+    "PEELEXTRACT_MAX_MEMORY": ("1610612736", lambda s: s.limits.max_memory, 1610612736),
     "PEELEXTRACT_FETCH_TIMEOUT": ("3.5", lambda s: s.fetch.timeout, 3.5),
     "PEELEXTRACT_FETCH_RETRIES": ("0", lambda s: s.fetch.retries, 0),
     "PEELEXTRACT_FETCH_BACKOFF": ("0.01", lambda s: s.fetch.backoff, 0.01),
@@ -49,6 +52,7 @@ NOT_DEFAULT: dict[str, tuple[str, Callable[[Settings], object], object]] = {
 INVALID = {
     **{name: "abc" for name in NOT_DEFAULT if name.startswith(("PEELEXTRACT_MAX_", "PEELEXTRACT_FETCH_"))},
     "PEELEXTRACT_MAX_PAGES": "0",
+    "PEELEXTRACT_MAX_MEMORY": "0",
     "PEELEXTRACT_FETCH_PER_HOST": "-1",
     "PEELEXTRACT_FETCH_TIMEOUT": "nan",
     "PEELEXTRACT_TASK_RUNNER": "ray",
@@ -187,7 +191,17 @@ def spies(command: str, monkeypatch: pytest.MonkeyPatch) -> Received:
     """Put spies where ``command`` hands its settings off; the received settings are appended as calls come."""
     received = Received()
     monkeypatch.setattr(orchestrate_cli, "_prefect_defaults", lambda: None)  # no Prefect variables left behind
-    if command in ("extract", "eval"):
+    if command == "extract":
+        real_run = WorkerPool.run
+
+        def run(pool: WorkerPool, name: str, logs: Any, task: Callable[..., Any], *args: Any) -> Any:
+            limits = next(a for a in args if isinstance(a, Limits))  # the task's, and the pool's bounds:
+            assert (pool.max_seconds, pool.max_memory) == (limits.max_seconds, limits.max_memory)
+            received.append(Settings(limits=limits))
+            return real_run(pool, name, logs, task, *args)
+
+        monkeypatch.setattr(WorkerPool, "run", run)
+    elif command == "eval":
         real = pipeline.path_to_report
 
         def path_to_report(path: Path, **kw: Any) -> Any:
@@ -196,14 +210,13 @@ def spies(command: str, monkeypatch: pytest.MonkeyPatch) -> Received:
             return real(path, round_override=kw.get("round_override"))
 
         monkeypatch.setattr(pipeline, "path_to_report", path_to_report)
-        if command == "eval":
-            monkeypatch.setattr("peelextract.evaluate.run_eval", eval_spy(received))
+        monkeypatch.setattr("peelextract.evaluate.run_eval", eval_spy(received))
     elif command in ("ingest", "serve", "reextract"):
         flow_spies(command, monkeypatch, received)
     else:
         monkeypatch.setattr("peelextract.publish.dataset.build_dataset", lambda out: None)
         monkeypatch.setattr("peelextract.publish.dataset.export_csv", lambda out: [])
-        monkeypatch.setattr("peelextract.publish.review.build_site", lambda out, sources: out / "review")
+        monkeypatch.setattr("peelextract.publish.review.build_site", lambda out, sources, quiet=False: out / "review")
     return received
 
 

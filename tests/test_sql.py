@@ -18,6 +18,7 @@ import pytest
 
 from peelextract.cli import main
 from peelextract.publish import sql_cli
+from peelextract.publish.dataset_db import LOCK_NAME
 from tests.conftest import REPORTS, ROOT
 
 FIXTURE_TEXTS = sorted(REPORTS.glob("*.txt"))
@@ -136,7 +137,8 @@ def test_a_writer_can_update_while_a_query_has_the_database_open(out: Path, tmp_
 
 def test_a_query_waits_for_a_writer_in_progress(out: Path) -> None:
     """A writer holds the lock exclusively (as publish_reports does): the query copies only after it."""
-    lock = out / ".peel.duckdb.lock"
+    lock = out / LOCK_NAME
+    lock.parent.mkdir(exist_ok=True)
     lock.touch()
     fd = os.open(lock, os.O_RDWR)
     results: list[object] = []

@@ -20,7 +20,7 @@ from peelextract.cli import main
 from peelextract.document import Block, Document
 from peelextract.ingest import read_bytes
 from peelextract.ingest.pdf import pdf_to_pages
-from peelextract.layout import tag_kinds
+from peelextract.layout_furniture import tag_kinds
 from peelextract.models import Report
 from peelextract.pages import ARTIFACT, StructTag
 from peelextract.pipeline import path_to_report

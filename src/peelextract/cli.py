@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from peelextract.errors import PeelError, SettingsError
+from peelextract.errors import PeelError, SettingsError, UsageError
 from peelextract.settings import Settings, from_env
 
 log = logging.getLogger(__name__)
@@ -22,36 +22,55 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
-    from peelextract.pipeline import path_to_report
-    from peelextract.publish.report_json import write_report
+    """Each input in an isolation worker (one at a time, in order), under OUT's lock; a failure of one input,
+    of any kind, is its error line and the batch goes on."""
+    from peelextract.isolation import LOGS_DIR, WorkerPool
+    from peelextract.outlock import out_lock
+    from peelextract.progress import Progress
+    from peelextract.rounds import detect_round
+    from peelextract.worker_tasks import Extracted, extract_to
 
+    if args.round is not None:
+        detect_round("", "", args.round)  # an unknown --round is a usage error (exit 2) before any input
     out = Path(args.out)
-    failed = 0
-    seen: dict[str, str] = {}
-    for name in args.inputs:
-        path = Path(name)
-        try:
-            report, doc = path_to_report(path, round_override=args.round, limits=settings.limits)
-            rid = report.report.id
-            if rid in seen:
-                raise PeelError(
-                    str(path),
-                    f"report id {rid!r} is also produced by {seen[rid]} in this batch; "
-                    "extract them into different --out folders",
+    limits = settings.limits
+    pool = WorkerPool(1, max_seconds=limits.max_seconds, max_memory=limits.max_memory, preload=EXTRACT_PRELOAD)
+    pool.start()  # forked before the progress bar's thread starts
+    taken: dict[str, str] = {}
+    try:
+        with out_lock(out), Progress(len(args.inputs), description="extract", unit="report", quiet=args.quiet) as bar:
+            for name in args.inputs:
+                path = Path(name)
+                bar.start(path.name)
+                try:
+                    done: Extracted = pool.run(
+                        name, out / LOGS_DIR, extract_to, name, args.round, limits, str(out), dict(taken)
+                    )
+                except PeelError as exc:
+                    bar.advance(path.name, ok=False, line=error_line(path, exc))
+                    continue
+                taken[done.report_id] = name
+                if done.replaced:
+                    print(f"peelextract: {path}: {done.replaced}", file=sys.stderr)
+                bar.advance(
+                    path.name,
+                    line=f"{path}: {done.written} ({done.grades} grades, {done.case_counts} case counts, "
+                    f"{done.ci_percentages} CI percentages, {done.warnings} warnings)",
                 )
-            seen[rid] = str(path)
-            written = write_report(report, doc, out)
-            if not args.quiet:
-                print(
-                    f"{path}: {written} ({len(report.grades)} grades, {len(report.case_counts)} case counts, "
-                    f"{len(report.ci_percentages)} CI percentages, {len(report.warnings)} warnings)"
-                )
-        except PeelError as exc:
-            failed += 1
-            print(f"peelextract: error: {describe_failure(path, exc)}", file=sys.stderr)
-    if failed == 0 and args.dataset:
+    finally:
+        pool.close()
+    if bar.failed == 0 and args.dataset:
         _update_dataset(out)
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if bar.failed else EXIT_OK
+
+
+# Imported before the worker is forked, so that a worker replaced after a crash or time-out starts at once.
+EXTRACT_PRELOAD = ("peelextract.pipeline", "peelextract.publish.report_json", "peelextract.worker_tasks")
+
+
+def error_line(path: Path, exc: PeelError) -> str:
+    """The CLI's line for one input that failed: "peelextract: error [<code>]: <input> (page N): <reason>"."""
+    return f"peelextract: error [{exc.code}]: {describe_failure(path, exc)}"
 
 
 def describe_failure(path: Path, exc: PeelError) -> str:
@@ -134,11 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args, settings))
     except PeelError as exc:
-        print(f"peelextract: error: {exc}", file=sys.stderr)
+        code = f" [{exc.code}]" if exc.code != PeelError.code else ""  # a specific code, as per input
+        print(f"peelextract: error{code}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except ValueError as exc:
+    except UsageError as exc:
         print(f"peelextract: usage error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ValueError as exc:  # not an argument's fault: a bug, said as one
+        print(f"peelextract: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _json_dump(obj: object) -> str:

@@ -6,10 +6,20 @@ makes that input fail (exit 1 at the end of the batch); other inputs are still w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Generic, Protocol, TypeVar
 
-if TYPE_CHECKING:  # for the annotation only: errors.py imports nothing at run time
-    from peelextract.orchestrate.summary import RunSummary
+
+class BatchSummary(Protocol):
+    """What an ingestion batch's summary offers an error (``orchestrate.summary.RunSummary`` is one): errors.py
+    sits on the lowest floor and names no module above it, not even for an annotation."""
+
+    @property
+    def source(self) -> str: ...
+
+    def line(self) -> str: ...
+
+
+SummaryT = TypeVar("SummaryT", bound=BatchSummary)
 
 
 class PeelError(Exception):
@@ -76,6 +86,19 @@ class LimitExceededError(InputError):
     code = "limit_exceeded"
 
 
+class InputTimeoutError(LimitExceededError):
+    """One input took longer than ``PEELEXTRACT_MAX_SECONDS``: its worker process was killed from outside
+    (``isolation``), whatever C code or loop it was in."""
+
+    code = "timeout"
+
+
+class DuplicateReportError(PeelError):
+    """Two inputs of one ``extract`` batch give the same report id (two editions of one report)."""
+
+    code = "duplicate_report"
+
+
 class NotAReportError(PeelError):
     """The document reads fine but is not a PEEL report (no force, no round, an error or login page)."""
 
@@ -106,17 +129,37 @@ class SchemaVersionError(PeelError):
     code = "schema_version"
 
 
-class IngestFailed(PeelError):
+class InternalError(PeelError):
+    """An unexpected exception while handling one input (a bug): names the input, the stage (the module and
+    function it was raised in) and the file its traceback was written to. The batch goes on."""
+
+    code = "internal_error"
+
+
+class WorkerCrashedError(PeelError):
+    """The worker process handling one input died (a signal: a crash in pdfium, the kernel's OOM killer, the
+    memory bound ``PEELEXTRACT_MAX_MEMORY`` hit inside C code). The input fails; the worker is replaced."""
+
+    code = "worker_crashed"
+
+
+class IngestFailed(PeelError, Generic[SummaryT]):
     """Every input of an ingestion batch failed: nothing could be done. Carries the run's summary."""
 
     code = "ingest_failed"
 
-    def __init__(self, summary: RunSummary) -> None:
+    def __init__(self, summary: SummaryT) -> None:
         super().__init__(summary.source, f"every input failed: {summary.line()}")
-        self.summary = summary
+        self.summary: SummaryT = summary
 
 
-class SettingsError(ValueError):
+class UsageError(ValueError):
+    """The command was asked for something it cannot do, whatever the inputs hold: an argument that names
+    no folder, an unknown round, a missing server. The CLI says "usage error" and exits 2; any other
+    ``ValueError`` that reaches it is a bug, reported as an internal error (exit 1)."""
+
+
+class SettingsError(UsageError):
     """An environment variable holds a value the setting cannot take: a usage error (exit 2), not a
     failure of one input. Names the variable, what it must be and what was found."""
 

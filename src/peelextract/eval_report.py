@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from peelextract.eval_numbers import numbers_lines
 from peelextract.eval_scoring import FIELDS, MODES, Counts, DocResult
 from peelextract.kinds import KINDS_BY_FIELD
 
@@ -141,6 +142,10 @@ def doc_json(d: DocResult) -> dict[str, Any]:
         }
         for name, fr in d.fields.items()
     }
+    data["numbers"] = {
+        name: {"strict": fr.counts["strict"].as_dict(), "lenient": fr.counts["lenient"].as_dict(), "missed": fr.missed}
+        for name, fr in d.numbers.items()
+    }
     return data
 
 
@@ -223,6 +228,11 @@ def render_table(result: dict[str, Any], docs: Sequence[DocResult]) -> str:
     lines.extend(_group_lines("By round", result["by_round"]))
     if result["by_half"]:
         lines.extend(_group_lines("By half of the tune/test split", result["by_half"]))
+    lines.append("What numbers measure (micro; exact key or text / phrase overlap >= 0.5):")
+    lines.extend(numbers_lines(result["number_fields"]))
+    misses = [(d.gold, m) for d in docs for fr in d.numbers.values() for m in fr.missed]
+    lines.append(f"Number fields missed ({len(misses)}):" if misses else "Number fields missed: none")
+    lines.extend(f"  {gold}: {m}" for gold, m in misses)
     lines.append("Thresholds (strict micro F1, or the metric named):")
     for c in result["thresholds"]:
         f1 = "n/a" if c["f1"] is None else f"{c['f1']:.4f}"

@@ -90,6 +90,9 @@ class DocResult:
     mentions: FieldResult | None = None
     round: str | None = None
     half: str | None = None
+    # What numbers measure (issue 12, ``eval_numbers``): per field, and the extractor's unknowns by kind.
+    numbers: dict[str, FieldResult] = field(default_factory=dict)
+    unknowns: dict[str, int] = field(default_factory=dict)
 
     @property
     def wrong(self) -> bool:

@@ -10,6 +10,9 @@ are scored, each with precision, recall and F1, strict and lenient:
 - CI percentages — strict: same value, interval and period; lenient: value and interval within ±0.05;
 - areas for improvement — strict: normalised text equal; lenient: token overlap >= 0.5.
 
+What numbers measure (issue 12) is scored per field by ``eval_numbers`` (exact key; phrase overlap) and
+reported in its own block, with the number of values the extractor left ``unknown``.
+
 Scores are given per document, micro (pooled counts) and macro (mean of per-document F1) in total and per
 gold ``kind`` (``report`` / ``excerpt``), with round-detection and force accuracy. A field with no gold and
 no predictions scores F1 = 1.0. A document that raises a ``PeelError`` counts as all-missed and is listed.
@@ -28,13 +31,15 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from peelextract.document import normalise_text
-from peelextract.errors import PeelError
+from peelextract.errors import InputError, PeelError, UsageError
+from peelextract.eval_numbers import score_numbers, summarise_numbers, unknown_counts
 from peelextract.eval_report import (
     by_group,
     check_thresholds,
@@ -44,10 +49,17 @@ from peelextract.eval_report import (
     summarise,
 )
 from peelextract.eval_scoring import FIELDS, DocResult, normalised, predicted_items, score_field, score_mentions
+from peelextract.isolation import WorkerPool
 from peelextract.models import Report
+from peelextract.progress import Progress
 from peelextract.settings import EXTRACTOR_VERSION, Limits
+from peelextract.worker_tasks import report_of
 
 log = logging.getLogger(__name__)
+
+# eval writes no output folder: tracebacks of internal errors go to the temporary folder.
+EVAL_LOGS = Path(tempfile.gettempdir()) / "peelextract-eval-logs"
+EVAL_PRELOAD = ("peelextract.pipeline", "peelextract.worker_tasks")
 
 
 # ---------------------------------------------------------------- one gold file
@@ -57,12 +69,12 @@ def load_gold(path: Path) -> dict[str, Any]:
     try:
         gold = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read gold annotations: {exc}") from exc
+        raise InputError(str(path), f"cannot read gold annotations: {exc}") from exc
     missing = [k for k in ("document", "kind", "force", "round", *FIELDS) if k not in gold]
     if not isinstance(gold, dict) or missing:
-        raise ValueError(f"{path}: gold file lacks {', '.join(missing) or 'a JSON object'}")
+        raise InputError(str(path), f"gold file lacks {', '.join(missing) or 'a JSON object'}")
     if gold["kind"] not in ("report", "excerpt"):
-        raise ValueError(f"{path}: kind must be 'report' or 'excerpt', found {gold['kind']!r}")
+        raise InputError(str(path), f"kind must be 'report' or 'excerpt', found {gold['kind']!r}")
     return gold
 
 
@@ -87,15 +99,26 @@ def load_split(gold_dir: Path) -> dict[str, str]:
     return {str(slug): half for half in ("tune", "test") for slug in data.get(half, [])}
 
 
-def evaluate_file(gold_path: Path, limits: Limits | None = None, split: dict[str, str] | None = None) -> DocResult:
+def evaluate_file(
+    gold_path: Path,
+    limits: Limits | None = None,
+    pool: WorkerPool | None = None,
+    split: dict[str, str] | None = None,
+) -> DocResult:
+    """Score one gold file. Its document is extracted in ``pool`` (isolation: a hang, crash or bug in one
+    document is that document's error) or, without one, in this process. ``split`` gives the file's half."""
     from peelextract.pipeline import path_to_report
 
     gold = load_gold(gold_path)
     doc_path = gold_path.parent.parent / gold["document"]
     report: Report | None = None
     error: str | None = None
+    limits = limits or Limits()
     try:
-        report, _ = path_to_report(doc_path, limits=limits)
+        if pool is None:
+            report, _ = path_to_report(doc_path, limits=limits)
+        else:
+            report = pool.run(str(doc_path), EVAL_LOGS, report_of, str(doc_path), limits)
     except PeelError as exc:
         error = f"{exc.code}: {exc}"
         log.warning("eval: %s failed: %s", doc_path, exc)
@@ -112,6 +135,8 @@ def evaluate_file(gold_path: Path, limits: Limits | None = None, split: dict[str
         fields=fields,
         error=error,
         non_grade_hits=_non_grade_hits(gold, report) if report else [],
+        numbers=score_numbers(gold, report),
+        unknowns=unknown_counts(report) if report else {},
         mentions=score_mentions(gold["mentions"], report) if isinstance(gold.get("mentions"), list) else None,
         round=str(gold["round"]),
         half=(split or {}).get(gold_path.name.split("_", 1)[0]),
@@ -123,24 +148,39 @@ def evaluate_file(gold_path: Path, limits: Limits | None = None, split: dict[str
 
 def evaluate_dir(gold_dir: Path, limits: Limits | None = None) -> tuple[dict[str, Any], list[DocResult]]:
     if not gold_dir.is_dir():
-        raise ValueError(f"{gold_dir}: not a folder of gold annotations")
+        raise UsageError(f"{gold_dir}: not a folder of gold annotations")
     paths = sorted(gold_dir.glob("*.json"))
     if not paths:
-        raise ValueError(f"{gold_dir}: no *.json gold files")
+        raise UsageError(f"{gold_dir}: no *.json gold files")
     started = time.perf_counter()
+    limits = limits or Limits()
     split = load_split(gold_dir)
-    docs = [evaluate_file(p, limits, split) for p in paths]
+    pool = WorkerPool(1, max_seconds=limits.max_seconds, max_memory=limits.max_memory, preload=EVAL_PRELOAD)
+    docs: list[DocResult] = []
+    try:
+        with Progress(len(paths), description="eval", unit="document") as progress:  # a bar on a terminal only
+            for p in paths:
+                progress.start(p.name)
+                docs.append(evaluate_file(p, limits, pool, split))
+                progress.advance(p.name)
+    finally:
+        pool.close()
     groups = {
         "all": summarise(docs),
         "report": summarise([d for d in docs if d.kind == "report"]),
         "excerpt": summarise([d for d in docs if d.kind == "excerpt"]),
     }
     checks = check_thresholds(groups, load_thresholds(gold_dir))
+    number_groups = {
+        name: summarise_numbers([(d.numbers, d.unknowns) for d in docs if kind in ("all", d.kind)])
+        for name, kind in (("all", "all"), ("report", "report"), ("excerpt", "excerpt"))
+    }
     result: dict[str, Any] = {
         "extractor_version": EXTRACTOR_VERSION,
         "gold_dir": str(gold_dir),
         "seconds": round(time.perf_counter() - started, 3),
         "totals": groups,
+        "number_fields": number_groups,
         "by_round": by_group(docs, lambda d: d.round),
         "by_half": by_group(docs, lambda d: d.half),
         "thresholds": checks,

@@ -7,8 +7,8 @@ they are published contracts written by hand — its dataset columns (``publish/
 gold annotations score it, its matchers (``eval_scoring.py``). ``tests/test_kinds.py`` fails when any
 consumer misses a kind.
 
-Only ``models`` is imported here, so every stage (validate, publish, evaluate) can import the registry
-without importing upward.
+Only ``models`` and the measure vocabulary (``rounds.measures``, names for the labels) are imported here, so
+every stage (validate, publish, evaluate) can import the registry without importing upward.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from peelextract.models import (
     AreaForImprovement,
     CaseCount,
     CIPercentage,
+    EstimatedCount,
     Evidence,
     Grade,
     GradedAreaCount,
@@ -31,6 +32,7 @@ from peelextract.models import (
     UngradedArea,
     Warning,
 )
+from peelextract.rounds.measures import CHANGE_NAMES, ESTIMATE_NAMES, MEASURE_NAMES, POPULATION_NAMES
 
 
 @dataclass(frozen=True)
@@ -82,20 +84,48 @@ def grade_label(g: Grade) -> str:
     return f"{g.grade}: {g.area_title}{extra}{changed}"
 
 
+def _measure(key: str, text: str | None) -> str:
+    """The measure's name, with the printed phrase for ``other``: "crime recording: all crime"."""
+    return f"other: {text}" if key == "other" and text else MEASURE_NAMES.get(key, key)
+
+
 def case_label(c: CaseCount) -> str:
     qual = f" {c.qualifier}" if c.qualifier else ""
     mark = "✓" if c.polarity == "success" else "✗"
-    return f"{qual.strip() + ' ' if qual else ''}{c.x} of {c.y} ({_num(c.share)}%) {mark} {c.polarity}"
+    population = c.population_text or POPULATION_NAMES.get(c.population, c.population)
+    return f"{qual.strip() + ' ' if qual else ''}{c.x} of {c.y} {population} ({_num(c.share)}%) {mark} {c.polarity}"
 
 
 def ci_label(c: CIPercentage) -> str:
     year = f" {c.year}" if c.year else ""
-    return f"{_num(c.value)}% ± {_num(c.ci)} ({_num(c.lower)}–{_num(c.upper)}) · {c.period}{year}"
+    change = f" · {CHANGE_NAMES.get(c.change, c.change)}" if c.change and c.change != "none" else ""
+    return (
+        f"{_measure(c.measure, c.measure_text)}: {_num(c.value)}% ± {_num(c.ci)} ({_num(c.lower)}–{_num(c.upper)})"
+        f" · {c.period}{year}{change}"
+    )
+
+
+def pct_label(p: Percentage) -> str:
+    unit = " points" if p.unit == "points" else "%"
+    if p.kind == "change":
+        what = f"{p.direction or 'change'} of {_num(p.value)}{unit}"
+    elif p.kind == "rate":
+        what = f"{p.rate_name or 'rate'} {_num(p.value)}{unit}"
+    else:
+        what = f"{_num(p.value)}{unit} share"
+    return f"{what} of {p.of}" if p.of else f"{what} (of: unknown)"
+
+
+def estimate_label(e: EstimatedCount) -> str:
+    qual = f"{e.qualifier} " if e.qualifier else ""
+    period = f", {e.period}" if e.period else ""
+    return f"{ESTIMATE_NAMES.get(e.kind, e.kind)}: {qual}{e.value:,} ({_measure(e.measure, e.measure_text)}){period}"
 
 
 def rate_label(r: Rate) -> str:
     avg = f" (England and Wales {_num(r.england_wales_average)})" if r.england_wales_average is not None else ""
-    return f"{_num(r.value)} {r.unit} per {r.per:,} {r.denominator}{avg}"
+    period = f", {r.period}" if r.period else ""
+    return f"{_num(r.value)} {r.unit} per {r.per:,} {r.denominator}{avg}{period}"
 
 
 def afi_label(a: AreaForImprovement) -> str:
@@ -157,7 +187,7 @@ KINDS: tuple[ValueKind, ...] = (
         "pct",
         "Percentages",
         Percentage,
-        lambda p: f"{_num(p.value)}%",
+        pct_label,
         "%",
         table="percentages",
         identity=lambda p: f"{p.value}",
@@ -172,6 +202,16 @@ KINDS: tuple[ValueKind, ...] = (
         table="rates",
         identity=lambda x: f"{x.value}|{x.unit}|{x.per}|{x.denominator}",
         aux=(("average", "average_evidence"),),
+    ),
+    ValueKind(
+        "estimated_counts",
+        "est",
+        "Estimated counts",
+        EstimatedCount,
+        estimate_label,
+        "estimates",
+        table="estimated_counts",
+        identity=lambda e: f"{e.kind}|{e.value}|{e.measure}",
     ),
     ValueKind(
         "areas_for_improvement",

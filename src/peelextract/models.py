@@ -14,7 +14,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 GradeName = Literal["Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate"]
 # Best first; publish ranks grades in this order. The vocabulary (rounds.scales) derives grade words from it.
@@ -24,6 +24,37 @@ SourceFormat = Literal["text", "html", "pdf"]
 SectionRole = Literal["front_matter", "area", "back_matter", "other"]
 Period = Literal["current", "previous"]
 Polarity = Literal["success", "failure"]
+# What a number measures (issue 12). Keys, names and phrases: ``rounds.measures``; docs/proposals/measures.md.
+MeasureKey = Literal[
+    "crime-recording-all",
+    "crime-recording-violence",
+    "crime-recording-sexual",
+    "crime-recording-rape",
+    "crime-recording-domestic-abuse",
+    "stop-search-grounds",
+    "victim-satisfaction",
+    "public-perception",
+    "other",
+    "unknown",
+]
+ChangeKey = Literal[
+    "significant-improvement", "improvement", "unchanged", "decline", "significant-decline", "not-stated", "none"
+]
+PopulationKey = Literal[
+    "cases-reviewed",
+    "relevant-cases",
+    "records",
+    "investigations",
+    "files",
+    "calls",
+    "crime-reports",
+    "other",
+    "unknown",
+]
+PercentageKind = Literal["share", "change", "rate"]
+EstimateKind = Literal["unrecorded", "additional-recorded"]
+# Where a phrase was read: the number's own sentence or the one right before it (never further).
+FoundIn = Literal["sentence", "previous-sentence"]
 BBox = tuple[float, float, float, float]
 
 
@@ -194,6 +225,10 @@ class CaseCount(Model):
     polarity: Polarity
     qualifier: str | None = None
     share: float = Field(ge=0, le=100, description="100 * x / y, rounded to 1 decimal")
+    population: PopulationKey = Field(default="unknown", description="What was counted (key); unknown when unnamed.")
+    population_text: str | None = Field(default=None, description="The counted noun phrase as printed.")
+    population_from: FoundIn | None = None
+    finding: str | None = Field(default=None, description="The clause that holds for the X counted, as printed.")
     section: str | None
     area: str | None
     evidence: Evidence
@@ -205,6 +240,13 @@ class CaseCount(Model):
         return self
 
 
+class CIRef(Model):
+    """Points at another CI percentage of the same report by its printed value and interval."""
+
+    value: float = Field(ge=0, le=100)
+    ci: float = Field(ge=0, le=100)
+
+
 class CIPercentage(Model):
     value: float = Field(ge=0, le=100)
     ci: float = Field(ge=0, le=100)
@@ -212,6 +254,30 @@ class CIPercentage(Model):
     upper: float = Field(ge=0, le=100)
     period: Period
     year: int | None = None
+    measure: MeasureKey = Field(default="unknown", description="What the percentage is of (key).")
+    measure_text: str | None = Field(default=None, description="The phrase naming the measure, as printed.")
+    measure_from: FoundIn | None = None
+    change: ChangeKey | None = Field(
+        default=None, description="Current values: the verdict printed against the previous estimate; null on previous."
+    )
+    change_text: str | None = Field(default=None, description="The verdict phrase as printed.")
+    current: CIRef | None = Field(
+        default=None, description="Previous values: the current estimate of the same measure they are compared with."
+    )
+    section: str | None
+    area: str | None
+    evidence: Evidence
+
+
+class EstimatedCount(Model):
+    """A count estimated beside a crime-recording rate: "failed to record more than 2,600 crimes"."""
+
+    value: int = Field(ge=0)
+    qualifier: str | None = Field(default=None, description="As printed: 'over', 'more than', 'an additional'.")
+    kind: EstimateKind
+    measure: MeasureKey
+    measure_text: str | None = None
+    period: str | None = Field(default=None, description="As printed: 'each year', 'the year covered by …'.")
     section: str | None
     area: str | None
     evidence: Evidence
@@ -219,6 +285,16 @@ class CIPercentage(Model):
 
 class Percentage(Model):
     value: float = Field(ge=0, le=100)
+    kind: PercentageKind = Field(default="share", description="share of a whole, change of a quantity, or a rate.")
+    of: str | None = Field(default=None, description="What it is a percentage of, as printed; null when unnamed.")
+    of_text: str | None = Field(default=None, description="The pointer printed beside it ('these', 'those records').")
+    of_from: FoundIn | None = None
+    direction: Literal["increase", "decrease"] | None = None
+    base: str | None = Field(default=None, description="Changes: what it is compared with ('the previous year').")
+    period: str | None = Field(default=None, description="Changes: the period printed ('a 6-month period').")
+    unit: Literal["percent", "points"] = "percent"
+    rate_name: str | None = Field(default=None, description="Rates: the rate's name ('vacancy rate').")
+    qualifier: str | None = None
     section: str | None
     area: str | None
     evidence: Evidence
@@ -231,6 +307,8 @@ class Rate(Model):
     denominator: str
     england_wales_average: float | None = Field(default=None, ge=0)
     average_evidence: Evidence | None = None
+    period: str | None = Field(default=None, description="The period printed ('the year ending 31 March 2022').")
+    period_from: FoundIn | None = None
     section: str | None
     area: str | None
     evidence: Evidence
@@ -265,5 +343,6 @@ class Report(Model):
     ci_percentages: list[CIPercentage]
     percentages: list[Percentage]
     rates: list[Rate]
+    estimated_counts: list[EstimatedCount] = Field(default_factory=list)
     areas_for_improvement: list[AreaForImprovement]
     warnings: list[Warning]

@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from peelextract.errors import IngestFailed
+from peelextract.errors import IngestFailed, UsageError
 from peelextract.settings import RUNNERS, RunnerKind, Settings
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def _source(value: str) -> str:
         return value
     path = Path(value)
     if not path.is_dir():
-        raise ValueError(f"SOURCE must be an inbox folder or an http(s) URL; {value!r} is neither")
+        raise UsageError(f"SOURCE must be an inbox folder or an http(s) URL; {value!r} is neither")
     return str(path.resolve())
 
 
@@ -104,7 +104,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(summary.line())
     for r in summary.failed:
         err = r.error or {}
-        print(f"peelextract: error: {r.name}: {err.get('code')}: {err.get('reason')} (quarantined)", file=sys.stderr)
+        print(f"peelextract: error [{err.get('code')}]: {r.name}: {err.get('reason')} (quarantined)", file=sys.stderr)
     if summary.site:
         print(f"review site: {summary.site}")
     return EXIT_FAILED if summary.failed else EXIT_OK
@@ -112,13 +112,13 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.prefect_api_url:
-        raise ValueError(
+        raise UsageError(
             "serve needs a running Prefect server: start one with scripts/prefect-server.sh "
             "and export PREFECT_API_URL=<the URL it prints> (schedules do not fire on the "
             "temporary server)"
         )
     if args.interval is not None and args.interval <= 0:
-        raise ValueError("--interval must be a positive number of seconds")
+        raise UsageError("--interval must be a positive number of seconds")
     source = _source(args.source)
     settings = _with_runner(settings, args.runner)
     _prefect_defaults()

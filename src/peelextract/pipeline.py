@@ -14,15 +14,26 @@ from peelextract.document import Document
 from peelextract.errors import NotAReportError
 from peelextract.extract.cases import extract_case_counts
 from peelextract.extract.context import Context
+from peelextract.extract.estimates import extract_estimated_counts
 from peelextract.extract.grades import extract_grade_facts
 from peelextract.extract.improvements import extract_improvements
+from peelextract.extract.number_notes import note_unknowns
 from peelextract.extract.percentages import extract_ci_percentages, extract_percentages
 from peelextract.extract.rates import extract_rates
 from peelextract.extract.report_areas import document_to_report_areas
 from peelextract.extract.ungraded import extract_graded_area_count, extract_ungraded
 from peelextract.ingest import SourceBytes, read_path
 from peelextract.ingest.formats import input_format
-from peelextract.models import Evidence, Report, ReportInfo, Warning
+from peelextract.models import (
+    CaseCount,
+    CIPercentage,
+    EstimatedCount,
+    Evidence,
+    Percentage,
+    Report,
+    ReportInfo,
+    Warning,
+)
 from peelextract.nlp import document_to_sentences
 from peelextract.pages import PdfPages
 from peelextract.rounds import detect_round
@@ -83,6 +94,8 @@ def extract_report(doc: Document, *, round_override: str | None = None) -> Repor
     grades, earlier = extract_grade_facts(ctx)
     cis = extract_ci_percentages(ctx)
     cases = extract_case_counts(ctx)
+    percentages = extract_percentages(ctx, [(c.evidence.start, c.evidence.end) for c in cis])
+    estimates = extract_estimated_counts(ctx)
     if doc.page_kind and not (grades or cis or cases):
         # A "page not found" page that mentions a force and a round is still not that force's report.
         raise NotAReportError(
@@ -108,11 +121,24 @@ def extract_report(doc: Document, *, round_override: str | None = None) -> Repor
         graded_area_count=extract_graded_area_count(ctx, grades),
         case_counts=cases,
         ci_percentages=cis,
-        percentages=extract_percentages(ctx, [(c.evidence.start, c.evidence.end) for c in cis]),
+        percentages=percentages,
         rates=extract_rates(ctx),
+        estimated_counts=estimates,
         areas_for_improvement=extract_improvements(ctx),
-        warnings=ctx.warnings,
+        warnings=_with_unknowns_noted(ctx, cis, cases, percentages, estimates),
     )
+
+
+def _with_unknowns_noted(
+    ctx: Context,
+    cis: list[CIPercentage],
+    cases: list[CaseCount],
+    percentages: list[Percentage],
+    estimates: list[EstimatedCount],
+) -> list[Warning]:
+    """The warnings, closed by the note counting numbers whose measure is unknown (evaluated last)."""
+    note_unknowns(ctx, cis, cases, percentages, estimates)
+    return ctx.warnings
 
 
 def not_a_report_reason(doc: Document, no_force: bool, no_round: bool) -> str:

@@ -19,7 +19,7 @@ from typing import Literal, TypeVar, cast
 
 from peelextract.errors import SettingsError
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNERS: tuple[RunnerKind, ...] = ("threads", "processes", "dask")
@@ -36,8 +36,13 @@ class Limits:
     # Compressed PDF streams (content, fonts, object streams; not images, which text extraction never
     # decodes) may inflate to this much in all: the sample inflates to 1.2 MB, a 400 MB bomb is refused.
     max_inflated_bytes: int = 100 * 1024 * 1024
-    # Wall time for reading one PDF's pages, checked between pages (pdfium cannot be interrupted mid-page).
+    # Wall time for one input (read, extract, write): its worker process is killed from outside at this
+    # bound (``isolation``); reading a PDF's pages also checks it between pages, for a message naming them.
     max_seconds: float = 60.0
+    # Address space one worker process may add to its size at start (RLIMIT_AS). A 330 KB PDF whose streams
+    # inflate to 95 MB (under max_inflated_bytes) took 1.4 GB: 2 GiB lets every input within the other
+    # limits through, and stops a runaway one before it takes the machine.
+    max_memory: int = 2 * 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,18 @@ class Settings:
     # 0: the runner's own default (8 threads, one process a core, 2 Dask workers).
     workers: int = 0
     dask_address: str | None = None
+    # Worker processes that read, extract and write the reports of one ingestion process (``isolation``);
+    # 0: one a core with the threads runner, one a task process with the processes or Dask runner.
     extract_processes: int = 0
     extractor_version: str = EXTRACTOR_VERSION
     prefect_api_url: str | None = None
+
+    def pool_size(self) -> int:
+        """How many extraction worker processes one ingestion process runs (``extract_processes``, or its
+        default: one a core on the threads runner; one on a runner that already runs tasks in processes)."""
+        if self.extract_processes:
+            return self.extract_processes
+        return (os.cpu_count() or 1) if self.task_runner == "threads" else 1
 
 
 # Variable → (where it goes, what it must be). The README table lists the same names.
@@ -75,6 +89,7 @@ ENV_LIMITS = {
     "PEELEXTRACT_MAX_CHARS": "max_chars",
     "PEELEXTRACT_MAX_INFLATED_BYTES": "max_inflated_bytes",
     "PEELEXTRACT_MAX_SECONDS": "max_seconds",
+    "PEELEXTRACT_MAX_MEMORY": "max_memory",
 }
 ENV_FETCH = {
     "PEELEXTRACT_FETCH_TIMEOUT": "timeout",
@@ -93,7 +108,7 @@ ENV_RUN = {
 ENV_PREFECT_API_URL = "PREFECT_API_URL"
 ENV_VARS = (*ENV_LIMITS, *ENV_FETCH, *ENV_RUN, ENV_PREFECT_API_URL)
 
-# The values that may be zero (no retries, no backoff, the runner's default, no extraction pool); every other
+# The values that may be zero (no retries, no backoff, the runner's default, the default pool size); every other
 # number must be above zero (a zero bound would refuse every input, zero per-host requests would hang).
 _MAY_BE_ZERO = {"retries", "backoff", "workers", "extract_processes"}
 

@@ -6,9 +6,11 @@ Targets sentences shaped like
     "And 18 of 87 relevant cases failed to achieve the investigative standards expected."   (failures)
     "In 30 of 34 relevant cases, … But 12 of 90 investigations took longer than necessary." (two)
     "in nine of the ten cases"                                                               (words)
-Expected matches: one per "X of Y <noun>" phrase; the sample report has 12. Report-structure counts
-("We make graded judgments in 11 of these 12") do not match: the Y must be a number followed, within
-three words, by a countable noun, and "these" is not "the".
+    "In 8 of the 12, the victim wasn't told …"               (no noun: "In X of the Y," then a comma)
+Expected matches: one per "X of Y <noun>" phrase or bare "In X of the Y,"; the sample report has 12.
+Report-structure counts ("We make graded judgments in 11 of these 12") do not match: the Y must be a
+number followed, within three words, by a countable noun (or be a bare "of the Y,"), and "these" is not
+"the". Each count gets its population and finding (``case_context``).
 """
 
 from __future__ import annotations
@@ -17,21 +19,27 @@ import logging
 
 import regex
 
+from peelextract.extract.case_context import describe_case
 from peelextract.extract.context import Context
 from peelextract.extract.numbers import NUMBER, parse_int
+from peelextract.extract.window import window_at
 from peelextract.models import CaseCount, Polarity
 
 log = logging.getLogger(__name__)
 
+# Longest first, so "case files" and "crime reports" are the noun, not "case" and "reports".
 _NOUNS = (
-    r"cases?|case files|records?|investigations?|files|incidents|calls|crimes|referrals|reports|victims|suspects|"
-    r"offenders|plans|searches|assessments|applications|samples|occasions|decisions|requests|interviews|arrests|"
-    r"examples|forms|reviews|crime reports|stop and search records|people|children|orders|notices"
+    r"case files|crime reports|stop and search records|cases?|records?|investigations?|files|incidents|calls|"
+    r"crimes|referrals|reports|victims|suspects|offenders|plans|searches|assessments|applications|samples|"
+    r"occasions|decisions|requests|interviews|arrests|examples|forms|reviews|people|children|orders|notices|"
+    r"encounters|projects"
 )
 CASES = regex.compile(
     rf"\b(?P<x>{NUMBER}) of (?:the )?(?P<y>{NUMBER})(?P<mods>(?:\s+[\w-]+){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
     regex.IGNORECASE,
 )
+# "In 8 of the 12, …": the noun is in the sentence before (or nowhere); the groups match CASES'.
+BARE = regex.compile(rf"\b[Ii]n (?P<x>{NUMBER}) of the (?P<y>{NUMBER})(?P<mods>)(?P<noun>(?!))?(?=,)")
 _FAILURE = regex.compile(
     r"\b(?:fail(?:ed|s|ing|ure)?|not|no|never|lack(?:ed|s|ing)?|without|missing|insufficient|inadequate|"
     r"wasn't|weren't|didn't|doesn't|don't|hadn't|hasn't|haven't|isn't|aren't|couldn't|wouldn't|"
@@ -66,8 +74,10 @@ def extract_case_counts(ctx: Context) -> list[CaseCount]:
         if ctx.in_back_matter(s_start):
             continue
         sentence = text[s_start:s_end]
-        matches = list(CASES.finditer(sentence))
+        matches = sorted([*CASES.finditer(sentence), *BARE.finditer(sentence)], key=lambda m: m.start())
+        win = window_at(ctx, s_start) if matches else None
         for i, m in enumerate(matches):
+            clause_start = matches[i - 1].end() if i else 0
             clause_end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
             start, end = s_start + m.start(), s_start + m.end()
             try:
@@ -80,13 +90,16 @@ def extract_case_counts(ctx: Context) -> list[CaseCount]:
                     "case_count_invalid", f"'{m.group(0)}': x={x}, y={y}; expected 0 <= x <= y and y > 0", start, end
                 )
                 continue
+            assert win is not None
+            fields, finding_before = describe_case(sentence, m, (clause_start, clause_end), win)
             out.append(
                 CaseCount(
                     x=x,
                     y=y,
-                    polarity=_polarity(sentence[m.end() : clause_end]),
+                    polarity=_polarity(finding_before if finding_before else sentence[m.end() : clause_end]),
                     qualifier=_qualifier(sentence[: m.start()]),
                     share=round(100 * x / y, 1),
+                    **fields,
                     section=ctx.section_id(start),
                     area=ctx.area_at(start),
                     evidence=ctx.doc.evidence(start, end),

@@ -9,9 +9,10 @@ Targets, each with the number of items it gives:
         a statement printed as a heading line (no final full stop: "The force needs to improve the time it
         takes to answer non-emergency calls") — one item;
     "In our 2018 PEEL inspection of Cleveland Police, we established an area for improvement:" followed by the
-    quoted item on the next line — one item ("we identified three causes of concern:" followed by a paragraph
-    gives none: the paragraph is not the item); "In 2017, we identified two areas for improvement:" — the next
-    two bullets (paragraphs between them, such as "This area for improvement has been discharged.", skipped);
+    quoted item on the next line — one item, without its quotation marks ("we identified three causes of
+    concern:" followed by a paragraph gives none: the paragraph is not the item); "In 2017, we identified two
+    areas for improvement:" — the next two bullets (paragraphs between them, such as "This area for
+    improvement has been discharged.", skipped);
     a sentence that says something is a cause of concern ("We found that CDI remained a cause of concern.",
     "The recording rate for violent crime is a particular cause of concern at only 69.2 percent …") — one item;
     a finding that "has given cause for concern" ("Our inspection found:" then the quoted paragraph "Greater
@@ -208,7 +209,21 @@ def extract_improvements(ctx: Context) -> list[AreaForImprovement]:
     return sorted(items, key=lambda a: a.evidence.start)
 
 
+def unquoted(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without quotation marks around the whole of it: an item quoted from an earlier
+    report ('"The force needs to develop … its disruptive effect."' on the line after "we established an
+    area for improvement:") is the words inside them; '"… effect".' gives "… effect". Only a pair around it
+    all comes off, and only when the mark does not also occur inside (an apostrophe, a quotation within)."""
+    if end - start < 3 or (mark := text[start]) not in "\"'":
+        return start, end
+    close = end - 2 if text[end - 1] == "." and text[end - 2] == mark else end - 1
+    if close <= start + 1 or text[close] != mark or mark in text[start + 1 : close]:
+        return start, end
+    return start + 1, close
+
+
 def _item(ctx: Context, kind: str, start: int, end: int, area: str | None = None) -> AreaForImprovement:
+    start, end = unquoted(ctx.doc.text, start, end)
     text = ctx.doc.text[start:end]
     return AreaForImprovement(
         kind="cause_of_concern" if kind == "cause_of_concern" else "area_for_improvement",

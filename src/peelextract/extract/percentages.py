@@ -9,8 +9,9 @@ A value is ``previous`` when its own clause looks back ("our previous 2021 inspe
 "records from 2019", "last inspection") or the words right after it say where it was found ("84.3 per
 cent (± 2.1 per cent) we found in our 2016 inspection"), else ``current``.
 
-Other percentages: "only 23 percent of these were filled", "(46 percent)", "32%". Expected: every
-percentage not already part of a CI match, outside back matter (methodology numbers are not findings).
+Other percentages: "only 23 percent of these were filled", "(46 percent)", "32%", "rose by 4.2 percentage
+points". Expected: every percentage not already part of a CI match, outside back matter (methodology
+numbers are not findings). What each measures: ``ci_context`` (CI values) and ``percentage_kinds`` (others).
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ import logging
 
 import regex
 
+from peelextract.extract.ci_context import annotate_cis
 from peelextract.extract.context import Context
+from peelextract.extract.percentage_kinds import describe_percentage
+from peelextract.extract.window import window_at
 from peelextract.models import CIPercentage, Percentage, Period
 
 log = logging.getLogger(__name__)
@@ -30,7 +34,10 @@ CI = regex.compile(
     rf"(?:\+/-|\+/−|±|plus or minus)\s*(?P<ci>\d{{1,3}}(?:\.\d+)?){_PCT}?\s*\)",
     regex.IGNORECASE,
 )
-PERCENT = regex.compile(r"(?<![\d.,])(?P<value>\d{1,3}(?:\.\d+)?)(?:\s?%|\s(?:percent|per cent)\b)", regex.IGNORECASE)
+PERCENT = regex.compile(
+    r"(?<![\d.,])(?P<value>\d{1,3}(?:\.\d+)?)(?:\s?%|\s(?:percent|per cent)\b|\s(?P<points>percentage points?)\b)",
+    regex.IGNORECASE,
+)
 _LOOK_BACK = regex.compile(
     r"\b(?:previous|last|earlier|prior|before|compared (?:with|to)|(?:in|from|of) (?:19|20)\d\d\b)", regex.IGNORECASE
 )
@@ -95,7 +102,7 @@ def extract_ci_percentages(ctx: Context) -> list[CIPercentage]:
                     evidence=ctx.doc.evidence(start, end),
                 )
             )
-    return out
+    return annotate_cis(ctx, out)
 
 
 def extract_percentages(ctx: Context, taken: list[tuple[int, int]]) -> list[Percentage]:
@@ -110,9 +117,12 @@ def extract_percentages(ctx: Context, taken: list[tuple[int, int]]) -> list[Perc
         if value > 100:
             ctx.warn("percentage_out_of_range", f"{value}%: expected 0-100", start, end)
             continue
+        fields = describe_percentage(window_at(ctx, start), start, end)
         out.append(
             Percentage(
                 value=value,
+                unit="points" if m.group("points") else "percent",
+                **fields,
                 section=ctx.section_id(start),
                 area=ctx.area_at(start),
                 evidence=ctx.doc.evidence(start, end),

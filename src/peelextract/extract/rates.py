@@ -6,6 +6,9 @@ Targets:
     "This equates to 1.8 applications per 1,000 population."       (no average given)
 Expected: one rate per "<number> <unit> per N population" not itself the average; chart captions
 ("Figure 3: Domestic abuse-related incidents per 1,000 population") have no number and do not match.
+Its ``period`` is the dated period of its sentence ("In the year ending 31 March 2022, … 29.9 incidents
+per 1,000 population"), else of the sentence before ("In the year ending 31 March 2022, Cleveland Police
+made 1,013 right to know applications. This equates to 1.8 applications per 1,000 population."), else null.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import regex
 
 from peelextract.extract.context import Context
 from peelextract.extract.numbers import parse_number
-from peelextract.models import Rate
+from peelextract.extract.window import squash, window_at
+from peelextract.models import FoundIn, Rate
+from peelextract.rounds.measures import DATED_PERIOD
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,23 @@ RATE = regex.compile(
     regex.IGNORECASE,
 )
 _AVERAGE_BEFORE = regex.compile(r"average[^.]{0,80}?\b(?:of|was|is)\s*$", regex.IGNORECASE)
+# "…21.4 stalking and harassment offences per 1,000 population, compared with the England and Wales average
+# of 14.6." — the average printed as a bare number after the rate, in the same sentence.
+_BARE_AVERAGE = regex.compile(
+    r"[^.;]{0,80}?\baverage\s+(?:of|was|is)\s+(?P<value>\d{1,3}(?:,\d{3})*(?:\.\d+)?)"
+    r"(?!\d|\.\d|\s+[a-z][a-z\- ]{0,40}?\s+per\b)",
+    regex.IGNORECASE,
+)
+
+
+def rate_period(ctx: Context, offset: int) -> tuple[str | None, FoundIn | None]:
+    """The dated period of the rate's sentence, else of the sentence before."""
+    win = window_at(ctx, offset)
+    for span, where in ((win.sentence, "sentence"), (win.previous, "previous-sentence")):
+        found = DATED_PERIOD.search(span.text) if span is not None else None
+        if found:
+            return squash(found.group(0)), where  # type: ignore[return-value]
+    return None, None
 
 
 def extract_rates(ctx: Context) -> list[Rate]:
@@ -46,22 +68,29 @@ def extract_rates(ctx: Context) -> list[Rate]:
             if avg is not None and any(not is_avg[j] for j in range(i + 1, found.index(avg))):
                 avg = None  # another rate stands between: the average is that one's
             start, end = block.start + m.start(), block.start + m.end()
+            avg_span = (avg.start(), avg.end()) if avg is not None else None
+            bare = _BARE_AVERAGE.match(para, m.end()) if avg is None else None
+            if bare is not None:
+                avg, avg_span = bare, (bare.start("value"), bare.end("value"))
             try:
                 value = parse_number(m.group("value"))
                 average = parse_number(avg.group("value")) if avg is not None else None
             except ValueError as exc:
                 ctx.warn("rate_invalid", f"'{m.group(0)[:80]}': {exc}", start, end)
                 continue
+            period, period_from = rate_period(ctx, start)
             out.append(
                 Rate(
                     value=value,
+                    period=period,
+                    period_from=period_from,
                     unit=m.group("unit").strip(),
                     per=int(m.group("per").replace(",", "")),
                     denominator=m.group("denom").lower(),
                     england_wales_average=average,
                     average_evidence=(
-                        ctx.doc.evidence(block.start + avg.start(), block.start + avg.end())
-                        if avg is not None
+                        ctx.doc.evidence(block.start + avg_span[0], block.start + avg_span[1])
+                        if avg_span is not None
                         else None
                     ),
                     section=ctx.section_id(start),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +33,9 @@ from peelextract.errors import IngestFailed, PeelError
 from peelextract.orchestrate.quarantine import safe_quarantine
 from peelextract.orchestrate.sources import SourceItem
 from peelextract.orchestrate.summary import RunSummary, publish_outputs
-from peelextract.orchestrate.work import ItemResult, discover, process_item, unchanged_files
+from peelextract.orchestrate.work import ItemResult, discover, file_bytes, process_item, unchanged_files
+from peelextract.outlock import out_lock
+from peelextract.progress import Progress
 from peelextract.settings import Settings, from_env
 
 log = logging.getLogger(__name__)
@@ -84,12 +85,20 @@ def publish_task(summary: RunSummary) -> RunSummary:
 
 # The decorator's runner is the default settings' (8 threads), for a direct call; entry points pass theirs
 # with ``with_options`` at call time (run_ingest, serve, flows/ingest.py for ``prefect deploy``).
-@flow(name="ingest-reports", task_runner=task_runner(Settings()))
+# validate_parameters=False: ``settings`` is this package's own frozen dataclass, passed only by Python callers;
+# a served run (which passes none) builds Prefect's parameter model where ``Settings`` is not defined.
+@flow(name="ingest-reports", task_runner=task_runner(Settings()), validate_parameters=False)
 def ingest_reports(source: str, out_dir: str, use_cache: bool = True, settings: Settings | None = None) -> RunSummary:
     """Ingest every report of ``source`` (inbox folder or listing URL) into ``out_dir``. ``settings``
     default to ``from_env()`` here, at the start of the run (a deployment's run passes none)."""
     started = time.perf_counter()
     settings = settings or from_env()
+    with out_lock(Path(out_dir)):
+        return _ingest(source, out_dir, use_cache, settings, started)
+
+
+def _ingest(source: str, out_dir: str, use_cache: bool, settings: Settings, started: float) -> RunSummary:
+    """The flow's body, under OUT's lock (``outlock``: a second run into one OUT waits for the first)."""
     logger = get_run_logger()
     items = discover_task(source, settings)
     logger.info("%s: %d inputs, extractor %s", source, len(items), settings.extractor_version)
@@ -102,7 +111,7 @@ def ingest_reports(source: str, out_dir: str, use_cache: bool = True, settings: 
     done = {r.name for r in known}
     todo = [item for item in items if item.name not in done]
     futures = {ingest_report.submit(item, out_dir, use_cache, settings): item for item in todo}
-    results = known + _collect(futures, out_dir, progress_id, len(items), settings.extractor_version)
+    results = known + _collect(futures, out_dir, progress_id, len(items), settings)
     order = {item.name: i for i, item in enumerate(items)}
     summary = RunSummary(source=source, out_dir=out_dir, results=sorted(results, key=lambda r: order[r.name]))
     summary = publish_task(summary)
@@ -117,31 +126,34 @@ def ingest_reports(source: str, out_dir: str, use_cache: bool = True, settings: 
 
 
 def _collect(
-    futures: dict[PrefectFuture[ItemResult], SourceItem], out_dir: str, progress_id: Any, total: int, version: str
+    futures: dict[PrefectFuture[ItemResult], SourceItem], out_dir: str, progress_id: Any, total: int, settings: Settings
 ) -> list[ItemResult]:
-    """Each task's result as it completes, with the terminal bar and the progress artifact (of ``total``
-    inputs, the unchanged ones counted as done)."""
+    """Each task's result as it completes, with the terminal bar (``progress.Progress``: a bar when stderr is
+    a terminal, nothing otherwise; the failures are printed by the command at the end) and the progress
+    artifact (of ``total`` inputs, the unchanged ones counted as done)."""
     results: list[ItemResult] = []
     skipped = total - len(futures)
-    bar = _progress_bar(total)
-    bar(skipped)
     last = 0.0
     if progress_id is not None and not futures:
         update_progress_artifact(progress_id, 100.0)
-    for fut in as_completed(list(futures)):
-        results.append(_result(fut, futures[fut], out_dir, version))
-        done = skipped + len(results)
-        bar(done)
-        now = time.monotonic()
-        if progress_id is not None and (now - last > 0.5 or done == total):
-            update_progress_artifact(progress_id, 100.0 * done / max(1, total))
-            last = now
-    bar(-1)
+    with Progress(total, description="ingest", unit="report") as bar:
+        for _ in range(skipped):
+            bar.advance("")
+        for fut in as_completed(list(futures)):
+            result = _result(fut, futures[fut], out_dir, settings)
+            results.append(result)
+            bar.advance(result.name, ok=result.ok)
+            done = skipped + len(results)
+            now = time.monotonic()
+            if progress_id is not None and (now - last > 0.5 or done == total):
+                update_progress_artifact(progress_id, 100.0 * done / max(1, total))
+                last = now
     return results
 
 
-def _result(fut: PrefectFuture[ItemResult], item: SourceItem, out_dir: str, version: str) -> ItemResult:
-    """The task's result; a task that crashed (a bug, not a bad report) is quarantined like a bad report."""
+def _result(fut: PrefectFuture[ItemResult], item: SourceItem, out_dir: str, settings: Settings) -> ItemResult:
+    """The task's result; a task that crashed (a bug, not a bad report) is quarantined, with the input's bytes,
+    like a bad report."""
     fut.wait()
     state = fut.state
     if state.is_completed():
@@ -152,43 +164,18 @@ def _result(fut: PrefectFuture[ItemResult], item: SourceItem, out_dir: str, vers
         "code": "internal_error",
         "source": item.location,
         "page": None,
-        "reason": f"task {state.name}: {state.message or 'no message'}",
+        "reason": f"the ingestion task ended {state.name}: {state.message or 'no message'}",
     }
     safe_quarantine(
         Path(out_dir),
         item.name,
-        None,
+        file_bytes(item, settings.limits),
         error,
         location=item.location,
         sha256=None,
-        extractor_version=version,
+        extractor_version=settings.extractor_version,
     )
     return ItemResult(name=item.name, location=item.location, status="failed", error=error)
-
-
-def _progress_bar(total: int) -> Any:
-    """tqdm on stderr when it is installed and stderr is a terminal, else a plain stderr counter."""
-    try:
-        from tqdm import tqdm  # type: ignore[import-untyped]
-    except ImportError:
-        tqdm = None
-    if tqdm is not None:
-        bar = tqdm(total=total, desc="ingest", unit="report", file=sys.stderr, disable=None)
-
-        def update_tqdm(done: int) -> None:
-            if done < 0:
-                bar.close()
-            else:
-                bar.update(done - bar.n)
-
-        return update_tqdm
-    step = max(1, total // 10)
-
-    def update_counter(done: int) -> None:
-        if done >= 0 and sys.stderr.isatty() and (done % step == 0 or done == total):
-            print(f"ingest: {done}/{total} reports", file=sys.stderr)
-
-    return update_counter
 
 
 def _artifacts(summary: RunSummary) -> None:

@@ -12,6 +12,7 @@ from peelextract.errors import PeelError
 from peelextract.orchestrate.reextract import resolve_report
 from peelextract.orchestrate.sources import SourceItem
 from peelextract.orchestrate.work import ItemResult, process_item
+from peelextract.outlock import out_lock
 from peelextract.settings import Settings, from_env
 
 log = logging.getLogger(__name__)
@@ -32,14 +33,17 @@ def reextract_report(report: str, out_dir: str, settings: Settings | None = None
     """Re-fetch and re-extract ``report`` (a report id in ``out_dir``, a path or a URL); raise if it fails.
     ``settings`` default to ``from_env()`` at the start of the run."""
     settings = settings or from_env()
-    item = resolve_task(report, out_dir)
-    result = reextract_task(item, out_dir, settings)
+    with out_lock(Path(out_dir)):
+        item = resolve_task(report, out_dir)
+        result = reextract_task(item, out_dir, settings)
     logger = get_run_logger()
     if not result.ok:
         err = result.error or {}
-        raise PeelError(
+        failure = PeelError(
             item.location,
             f"re-extraction failed ({err.get('code')}): {err.get('reason')}; quarantined under quarantine/",
         )
+        failure.code = str(err.get("code") or PeelError.code)  # the input's code, for the CLI's error line
+        raise failure
     logger.info("%s → %s.json (%d grades)", item.location, result.report_id, result.grades)
     return result

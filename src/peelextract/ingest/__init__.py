@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from peelextract.errors import EmptyInputError, InputError, LimitExceededError, UnsupportedFormatError
-from peelextract.ingest.formats import FALLBACK, format_by_extension, sniff_format
+from peelextract.ingest.formats import FALLBACK, format_by_extension, refused_format, sniff_format
 from peelextract.models import SourceFormat
 from peelextract.pages import SourceBytes
 from peelextract.settings import Limits
@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 
 def detect_format(data: bytes, name: str) -> SourceFormat:
     """Which reader fits these bytes (asked of ``ingest.formats``). Raises ``UnsupportedFormatError`` for
-    binary that is not PDF."""
+    binary that is not PDF and for the formats refused outright (JSON, JSON Lines, ZIP, Parquet, DuckDB…)."""
+    refused = refused_format(data)
+    if refused is not None:
+        raise UnsupportedFormatError(name, f"expected PDF, HTML or text; found {refused}")
     found = sniff_format(data)
     if found is not None:
         return found.name

@@ -8,6 +8,7 @@ report-link extensions all ask this registry. Adding a format is a reader module
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -92,6 +93,56 @@ FORMATS: tuple[InputFormat, ...] = (
 )
 FALLBACK = FORMATS[-1]
 _BY_NAME = {f.name: f for f in FORMATS}
+
+
+@dataclass(frozen=True)
+class RefusedFormat:
+    """A format that is recognisably not a report (data, archives, this tool's own output): refused as
+    ``unsupported_format`` naming what was found, never read as text. ``sniff`` returns what was found
+    (e.g. "a ZIP archive") or None."""
+
+    name: str
+    sniff: Callable[[bytes], str | None]
+
+
+def _magic(what: str, magic: bytes, offset: int = 0) -> Callable[[bytes], str | None]:
+    return lambda data: what if data[offset : offset + len(magic)] == magic else None
+
+
+def _json(data: bytes) -> str | None:
+    """JSON (one value: "this tool's own report JSON" when it is one) or JSON Lines (one value a line)."""
+    head = _head(data)
+    if not head.startswith((b"{", b"[")):
+        return None
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+        try:
+            json.loads(first.decode("utf-8", errors="strict"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return "JSON Lines (one JSON value a line)"
+    if isinstance(value, dict) and "schema_version" in value and "report" in value:
+        return "JSON: a report this tool wrote (extract its source document instead)"
+    return "JSON data"
+
+
+# Checked before the readers' sniffs: a JSON report quotes HTML and PDF text, a ZIP may hold a PDF's name.
+REFUSED: tuple[RefusedFormat, ...] = (
+    RefusedFormat("zip", _magic("a ZIP archive (also DOCX, XLSX, ODT)", b"PK\x03\x04")),
+    RefusedFormat("zip-empty", _magic("an empty ZIP archive", b"PK\x05\x06")),
+    RefusedFormat("parquet", _magic("a Parquet file", b"PAR1")),
+    RefusedFormat("duckdb", _magic("a DuckDB database", b"DUCK", offset=8)),
+    RefusedFormat("sqlite", _magic("an SQLite database", b"SQLite format 3\x00")),
+    RefusedFormat("gzip", _magic("a gzip archive", b"\x1f\x8b")),
+    RefusedFormat("json", _json),
+)
+
+
+def refused_format(data: bytes) -> str | None:
+    """What the bytes are when they are a format refused outright (``REFUSED``); None otherwise."""
+    return next((found for f in REFUSED if (found := f.sniff(data)) is not None), None)
 
 
 def input_format(name: SourceFormat) -> InputFormat:

@@ -1,54 +1,51 @@
-"""An optional pool of extraction processes for the ingestion tasks (``PEELEXTRACT_EXTRACT_PROCESSES=N``).
+"""The process-wide pool of extraction workers of an ingestion process (``isolation.WorkerPool``).
 
-With the default thread runner every report is extracted inside the flow's process, so the work of N
-reports shares one GIL with Prefect's own bookkeeping. Measured here on 130 PDFs (2 cores): a plain loop
-took 92.6 s, the thread-runner flow 126.4 s (+250 ms a report) and Prefect's process runner 90.8 s (it
-rebuilds a Prefect context for every task in the child). With N > 0, the tasks stay threads in the flow's
-process (cheap to schedule, fetches overlap) and only the CPU-bound part, read → extract → validate →
-write, runs in N spawned worker processes that load spaCy once each. 0 (the default) extracts in the
-task's own process. Meant for the threads runner; with the processes or Dask runner leave it at 0.
+Every report is read, extracted, validated and written in a worker process (isolation: a hang is killed at
+``PEELEXTRACT_MAX_SECONDS``, a crash or the memory bound fails that report alone). The ingestion tasks stay
+threads in the flow's process (cheap to schedule, fetches overlap) and hand the CPU-bound part to the pool.
+Its size is ``Settings.pool_size()``: ``PEELEXTRACT_EXTRACT_PROCESSES``, by default one a core with the
+threads runner (measured on 130 PDFs, 2 cores: 132 s with extraction in the flow's threads, 71 s with 2
+extraction processes; Prefect's bookkeeping shares the GIL with in-process extraction), one with the
+processes or Dask runner (their tasks already run in parallel processes). Workers are forked from a fork
+server that imported the pipeline once (the flow's process runs threads), and load spaCy once each.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
+
+from peelextract.isolation import WorkerPool
+from peelextract.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_pool: ProcessPoolExecutor | None = None
+PRELOAD = ("peelextract.pipeline", "peelextract.publish.report_json", "peelextract.orchestrate.work")
+
+_pool: WorkerPool | None = None
+_key: tuple[int, float, int] | None = None
 _lock = threading.Lock()
 
 
-def _warm() -> None:
-    """Worker start-up: build the sentence pipeline once, before the first report."""
-    from peelextract.nlp import pipeline
-
-    pipeline()
-
-
-def extraction_pool(n: int) -> ProcessPoolExecutor | None:
-    """The process-wide pool of ``n`` processes (``Settings.extract_processes``; created on first use,
-    spawned: the flow's process runs threads, so forking it could copy a held lock into the child), or None
-    when ``n`` is 0 and extraction runs in process."""
-    if n == 0:
-        return None
-    global _pool
+def extraction_pool(settings: Settings) -> WorkerPool:
+    """The process-wide pool for these settings (created on first use; replaced when the size or a bound
+    differs from the running pool's)."""
+    global _pool, _key
+    key = (settings.pool_size(), settings.limits.max_seconds, settings.limits.max_memory)
     with _lock:
-        if _pool is None:
-            log.info("starting %d extraction processes", n)
-            _pool = ProcessPoolExecutor(
-                max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
-            )
+        if _pool is None or _key != key:
+            if _pool is not None:
+                _pool.close()
+            log.info("starting up to %d extraction processes", key[0])
+            _pool = WorkerPool(key[0], max_seconds=key[1], max_memory=key[2], preload=PRELOAD)
+            _key = key
         return _pool
 
 
 def shutdown() -> None:
     """Stop the pool (the next use starts a new one)."""
-    global _pool
+    global _pool, _key
     with _lock:
         if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None
+            _pool.close()
+            _pool, _key = None, None

@@ -1,9 +1,11 @@
 """The unit of work of one ingestion task, and discovery; plain library code, no Prefect.
 
 ``process_item``: load (read the file, or fetch the URL conditionally) → cache check on sha256 + extractor
-version → extract + validate (``pipeline``) → publish (``write_report``) → record state. Any ``PeelError``
-quarantines the input with its reason and comes back as a failed ``ItemResult``; it never raises for
-one bad report, so a batch goes on.
+version → extract + validate (``pipeline``) → publish (``write_report``), in an isolation worker
+(``orchestrate.pool``: killed at PEELEXTRACT_MAX_SECONDS, bounded by PEELEXTRACT_MAX_MEMORY) → record state.
+Any failure, a ``PeelError`` or an unexpected exception (an ``InternalError`` whose traceback goes to
+``OUT/.state/logs/``), quarantines the input with its bytes and its reason and comes back as a failed
+``ItemResult``; it never raises for one bad report, so a batch goes on.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from peelextract.errors import (
     PeelError,
 )
 from peelextract.ingest import SourceBytes, read_bytes
+from peelextract.isolation import LOGS_DIR, internal_error
 from peelextract.orchestrate.cache import CacheEntry, SourceRecord, StateStore
 from peelextract.orchestrate.fetch import LISTING_TYPES, Fetcher, Validators, default_fetcher
 from peelextract.orchestrate.pool import extraction_pool
@@ -103,7 +106,7 @@ def unchanged_files(items: list[SourceItem], out_dir: Path, settings: Settings |
     out: list[ItemResult] = []
     for item in items:
         started = time.perf_counter()
-        data = _file_bytes(item, limits)
+        data = file_bytes(item, limits)
         if data is None:
             continue
         sha = hashlib.sha256(data).hexdigest()
@@ -157,23 +160,24 @@ def process_item(
         hit = store.lookup(sha, version) if use_cache else None
         if hit is not None:
             return _cached(item, store, hit, record, sha, not_modified, started)
-        pool = extraction_pool(settings.extract_processes)
-        if pool is None:
-            entry = extract_and_publish(src, out_dir, version, limits)
-        else:
-            entry = pool.submit(extract_and_publish, src, out_dir, version, limits).result()
+        entry, replaced = extraction_pool(settings).run(
+            item.name, out_dir / LOGS_DIR, extract_and_publish, src, out_dir, version, limits
+        )
+        if replaced:
+            log.warning("%s: %s", item.name, replaced)
         store.store(entry)
         store.record_source(_with(record, sha=sha, report_id=entry.report_id))
         release(out_dir, item.name)
         return _from_entry(item, entry, "extracted", not_modified, started)
-    except PeelError as exc:
+    except Exception as raised:
+        exc = raised if isinstance(raised, PeelError) else internal_error(item.location, raised, out_dir / LOGS_DIR)
         error = exc.as_dict()
         if sha is not None and _deterministic(exc):
             store.store(CacheEntry(sha256=sha, extractor_version=version, source_name=item.name, ok=False, error=error))
         safe_quarantine(
             out_dir,
             item.name,
-            data if data is not None else _file_bytes(item, limits),
+            data if data is not None else file_bytes(item, limits),
             error,
             location=item.location,
             sha256=sha,
@@ -182,7 +186,7 @@ def process_item(
         return _failed(item, error, sha, started)
 
 
-def _file_bytes(item: SourceItem, limits: Limits) -> bytes | None:
+def file_bytes(item: SourceItem, limits: Limits) -> bytes | None:
     """The bytes of a local input (to hash it before scheduling, or for the quarantined copy of one that
     failed before it was read in full); None for URLs, missing or unreadable files and files over the size
     limit."""
@@ -202,17 +206,22 @@ def _deterministic(exc: PeelError) -> bool:
     )
 
 
-def extract_and_publish(src: SourceBytes, out_dir: Path, version: str, limits: Limits) -> CacheEntry:
-    """Read, extract, validate and write one report; what the cache keeps of it. Runs in the task's process
-    or in an extraction process (``orchestrate.pool``): its arguments and result are small and picklable."""
+def extract_and_publish(src: SourceBytes, out_dir: Path, version: str, limits: Limits) -> tuple[CacheEntry, str | None]:
+    """Read, extract, validate and write one report; what the cache keeps of it, and the note when it
+    replaced the report from another edition. Runs in an extraction worker (``orchestrate.pool``): its
+    arguments and result are picklable."""
     from peelextract import pipeline
     from peelextract.publish.report_json import write_report
+    from peelextract.publish.sources import keep_source
+    from peelextract.worker_tasks import replaced_note
 
     doc = pipeline.source_to_document(src, limits)
     report = pipeline.document_to_report(doc)
+    replaced = replaced_note(out_dir, report)
     write_report(report, doc, out_dir)
+    keep_source(out_dir, src)  # for the review site's page images
     info = report.report
-    return CacheEntry(
+    entry = CacheEntry(
         sha256=src.sha256,
         extractor_version=version,
         source_name=src.name,
@@ -225,6 +234,7 @@ def extract_and_publish(src: SourceBytes, out_dir: Path, version: str, limits: L
         ci_percentages=len(report.ci_percentages),
         warnings=len(report.warnings),
     )
+    return entry, replaced
 
 
 def _load(

@@ -11,7 +11,7 @@ The report JSON files are the source of truth; the dataset is derived from them 
   or was built with a different table layout, it falls back to a full rebuild.
 
 Both then rewrite the Parquet and JSON Lines exports from the database, each atomically (temp file +
-rename). Writers are serialised by an exclusive ``flock`` on ``OUT/.peel.duckdb.lock`` (threads and
+rename). Writers are serialised by an exclusive ``flock`` on ``OUT/.state/peel.duckdb.lock`` (threads and
 processes alike), since DuckDB allows one writing process per file. Rows are ordered by
 ``(report_id, ordinal)`` and nothing time-dependent is written, so the same reports give byte-identical
 Parquet and JSON Lines files.

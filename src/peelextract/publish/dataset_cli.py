@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from peelextract.errors import UsageError
 from peelextract.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 def _out_dir(value: str) -> Path:
     path = Path(value)
     if not path.is_dir():
-        raise ValueError(f"{value}: not a folder (give the folder you extracted reports to)")
+        raise UsageError(f"{value}: not a folder (give the folder you extracted reports to)")
     return path
 
 

@@ -4,7 +4,9 @@
 it: a reader sees the old database or the new one, never a half-built one. ``upsert_db`` replaces the
 rows of some reports in ONE transaction (``DELETE … WHERE report_id IN …`` then INSERT), so a failure
 leaves the database as it was. A database built with another table layout (``layout_fingerprint``) is
-rebuilt, not patched. Writers are serialised by an exclusive ``flock`` on ``OUT/.peel.duckdb.lock``.
+rebuilt, not patched. Writers are serialised by an exclusive ``flock`` on ``OUT/.state/peel.duckdb.lock``
+(with the other state, not beside the data: a lock file cannot be removed safely after use, since another
+writer may already hold it open).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from peelextract.errors import PublishError
 from peelextract.models import SCHEMA_VERSION, Report
 from peelextract.publish.table_rows import DUCKDB_TYPES, GRADED_AREA_KEYS, Row, Table
 from peelextract.publish.tables import TABLES, report_rows, table_schema
+from peelextract.text_utils import plural
 
 if TYPE_CHECKING:
     import duckdb
@@ -32,7 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DB_NAME = "peel.duckdb"
-LOCK_NAME = ".peel.duckdb.lock"
+LOCK_NAME = ".state/peel.duckdb.lock"  # relative to OUT
+_OLD_LOCK_NAME = ".peel.duckdb.lock"  # where versions before 0.2.5 kept it, in OUT itself
 VIEWS = ("grades_wide", "grade_changes", "latest_grades")
 
 
@@ -151,13 +155,16 @@ def _collect_rows(reports: Sequence[Report]) -> dict[str, list[Row]]:
 @contextlib.contextmanager
 def writer_lock(out_dir: Path) -> Iterator[None]:
     """One writer at a time per OUT folder (processes and threads): DuckDB allows one writing process."""
+    lock = out_dir / LOCK_NAME
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise PublishError(str(out_dir), f"cannot create the dataset lock: {exc.strerror or exc}") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # the empty file an earlier version left in OUT
+            (out_dir / _OLD_LOCK_NAME).unlink()
         yield
     finally:
         os.close(fd)  # closing releases the lock
@@ -229,7 +236,7 @@ def build_db(out_dir: Path, reports: Sequence[Report]) -> None:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-    log.info("built %s: %d reports", db, len(reports))
+    log.info("built %s: %s", db, plural(len(reports), "report"))
 
 
 def upsert_db(db: Path, reports: Sequence[Report]) -> None:
@@ -254,4 +261,4 @@ def upsert_db(db: Path, reports: Sequence[Report]) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    log.info("upserted %d reports into %s", len(reports), db)
+    log.info("upserted %s into %s", plural(len(reports), "report"), db)

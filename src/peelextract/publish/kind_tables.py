@@ -18,6 +18,7 @@ from peelextract.models import (
     AreaForImprovement,
     CaseCount,
     CIPercentage,
+    EstimatedCount,
     Grade,
     Percentage,
     Rate,
@@ -38,6 +39,53 @@ from peelextract.publish.table_rows import (
     round_order,
 )
 from peelextract.rounds.vocab import slug
+
+FROM_DESCRIPTION = "Where {what} was read: 'sentence' (the value's own) or 'previous-sentence'; null when unknown."
+MEASURE_KEYS_DOC = (
+    "crime-recording-all, crime-recording-violence, crime-recording-sexual, crime-recording-rape, "
+    "crime-recording-domestic-abuse, stop-search-grounds, victim-satisfaction, public-perception, other, unknown"
+)
+MEASURE_COLUMNS = (
+    col("measure", "string", f"What the percentage is of, a stable key: {MEASURE_KEYS_DOC}.", False),
+    col("measure_text", "string", "The phrase naming the measure as printed; null when unknown."),
+    col("measure_from", "string", FROM_DESCRIPTION.format(what="the measure")),
+    col(
+        "change",
+        "string",
+        "Current values: the verdict printed against the previous estimate — significant-improvement, improvement, "
+        "unchanged, decline, significant-decline, not-stated (compared, no verdict) or none (no comparison); "
+        "null on previous values.",
+    ),
+    col("change_text", "string", "The verdict as printed ('a statistically significant improvement')."),
+    col("current_value", "number", "Previous values: the current estimate (value) they are compared with."),
+    col("current_ci", "number", "Previous values: that current estimate's interval (ci)."),
+)
+POPULATION_COLUMNS = (
+    col(
+        "population",
+        "string",
+        "What was counted, a stable key: cases-reviewed, relevant-cases, records, investigations, files, calls, "
+        "crime-reports, other or unknown.",
+        False,
+    ),
+    col("population_text", "string", "The counted noun phrase as printed ('relevant cases we reviewed')."),
+    col("population_from", "string", FROM_DESCRIPTION.format(what="the population")),
+    col("finding", "string", "The clause that holds for the X counted, as printed ('took longer than necessary')."),
+)
+PERCENTAGE_COLUMNS = (
+    col("kind", "string", "share (a part of a whole), change (an increase or decrease) or rate.", False),
+    col("of", "string", "What it is a percentage of, as printed (the sentence or the one before); null if unnamed."),
+    col(
+        "of_text", "string", "The pointer printed beside it when 'of' was resolved from it ('these', 'those records')."
+    ),
+    col("of_from", "string", FROM_DESCRIPTION.format(what="'of'")),
+    col("direction", "string", "Changes: increase or decrease."),
+    col("base", "string", "Changes: what it is compared with, as printed ('the previous year')."),
+    col("period", "string", "Changes: the period printed ('a 6-month period', 'the year ending 31 March 2021')."),
+    col("unit", "string", "percent, or points for 'percentage points'.", False),
+    col("rate_name", "string", "Rates: the rate's name ('vacancy rate')."),
+    col("qualifier", "string", "Qualifier printed before it ('less than half', 'around')."),
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +121,10 @@ def _case_body(_: Report, c: CaseCount) -> Row:
         "qualifier": c.qualifier,
         "share": c.share,
         "met_share": met,
+        "population": c.population,
+        "population_text": c.population_text,
+        "population_from": c.population_from,
+        "finding": c.finding,
         "section": c.section,
         "area": c.area,
     }
@@ -86,13 +138,47 @@ def _ci_body(_: Report, c: CIPercentage) -> Row:
         "upper": c.upper,
         "period": c.period,
         "year": c.year,
+        "measure": c.measure,
+        "measure_text": c.measure_text,
+        "measure_from": c.measure_from,
+        "change": c.change,
+        "change_text": c.change_text,
+        "current_value": c.current.value if c.current else None,
+        "current_ci": c.current.ci if c.current else None,
         "section": c.section,
         "area": c.area,
     }
 
 
 def _pct_body(_: Report, p: Percentage) -> Row:
-    return {"value": p.value, "section": p.section, "area": p.area}
+    return {
+        "value": p.value,
+        "kind": p.kind,
+        "of": p.of,
+        "of_text": p.of_text,
+        "of_from": p.of_from,
+        "direction": p.direction,
+        "base": p.base,
+        "period": p.period,
+        "unit": p.unit,
+        "rate_name": p.rate_name,
+        "qualifier": p.qualifier,
+        "section": p.section,
+        "area": p.area,
+    }
+
+
+def _estimate_body(_: Report, e: EstimatedCount) -> Row:
+    return {
+        "value": e.value,
+        "qualifier": e.qualifier,
+        "kind": e.kind,
+        "measure": e.measure,
+        "measure_text": e.measure_text,
+        "period": e.period,
+        "section": e.section,
+        "area": e.area,
+    }
 
 
 def _rate_body(_: Report, x: Rate) -> Row:
@@ -102,6 +188,8 @@ def _rate_body(_: Report, x: Rate) -> Row:
         "per": x.per,
         "denominator": x.denominator,
         "england_wales_average": x.england_wales_average,
+        "period": x.period,
+        "period_from": x.period_from,
         "section": x.section,
         "area": x.area,
         **evidence_values(x.average_evidence, "average_evidence"),
@@ -169,6 +257,7 @@ KIND_TABLES: dict[str, KindTable] = {
                 "Share of cases that met the standard: share for success, 100 * (y - x) / y for failure (1 decimal).",
                 False,
             ),
+            *POPULATION_COLUMNS,
             *PLACE_COLUMNS,
             *EVIDENCE_COLUMNS,
         ),
@@ -189,6 +278,7 @@ KIND_TABLES: dict[str, KindTable] = {
                 False,
             ),
             col("year", "integer", "Year the figure refers to, when stated."),
+            *MEASURE_COLUMNS,
             *PLACE_COLUMNS,
             *EVIDENCE_COLUMNS,
         ),
@@ -196,7 +286,13 @@ KIND_TABLES: dict[str, KindTable] = {
     ),
     "percentages": KindTable(
         "One row per other percentage stated in an area's text (no confidence interval).",
-        (*KEY_COLUMNS, col("value", "number", "The percentage.", False), *PLACE_COLUMNS, *EVIDENCE_COLUMNS),
+        (
+            *KEY_COLUMNS,
+            col("value", "number", "The percentage.", False),
+            *PERCENTAGE_COLUMNS,
+            *PLACE_COLUMNS,
+            *EVIDENCE_COLUMNS,
+        ),
         _pct_body,
     ),
     "rates": KindTable(
@@ -208,6 +304,8 @@ KIND_TABLES: dict[str, KindTable] = {
             col("per", "integer", "The base, e.g. 1000.", False),
             col("denominator", "string", "What the base counts, e.g. 'population'.", False),
             col("england_wales_average", "number", "England and Wales average stated beside it, if any."),
+            col("period", "string", "Period printed for the rate, e.g. 'the year ending 31 March 2022'; null if none."),
+            col("period_from", "string", FROM_DESCRIPTION.format(what="the period")),
             *PLACE_COLUMNS,
             *EVIDENCE_COLUMNS,
             *evidence_columns("average_evidence", "Evidence of the England and Wales average"),
@@ -245,5 +343,25 @@ KIND_TABLES: dict[str, KindTable] = {
             *EVIDENCE_COLUMNS,
         ),
         _afi_body,
+    ),
+    "estimated_counts": KindTable(
+        "One row per count estimated beside a crime-recording rate ('failed to record more than 2,600 crimes').",
+        (
+            *KEY_COLUMNS,
+            col("value", "integer", "The estimated number of crimes.", False),
+            col("qualifier", "string", "Qualifier as printed: 'over', 'more than', 'an additional'; null when bare."),
+            col(
+                "kind",
+                "string",
+                "unrecorded (crimes the force failed to record) or additional-recorded (more than last time).",
+                False,
+            ),
+            col("measure", "string", "Measure key, as in crime_recording.measure (e.g. crime-recording-all).", False),
+            col("measure_text", "string", "The counted noun as printed ('reported crimes')."),
+            col("period", "string", "Period as printed: 'each year', 'the year covered by our inspection'."),
+            *PLACE_COLUMNS,
+            *EVIDENCE_COLUMNS,
+        ),
+        _estimate_body,
     ),
 }

@@ -24,6 +24,7 @@ from peelextract.document import Document
 from peelextract.errors import ContractError, InputError, PublishError, SchemaVersionError
 from peelextract.models import SCHEMA_VERSION, Report
 from peelextract.publish.files import atomic_write_group
+from peelextract.text_utils import plural
 
 log = logging.getLogger(__name__)
 
@@ -150,5 +151,5 @@ def report_from_data(data: dict[str, Any], path: Path) -> Report:
     except ValidationError as exc:
         first = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
         raise ContractError(
-            str(path), f"does not match the report contract ({exc.error_count()} errors): {first}"
+            str(path), f"does not match the report contract ({plural(exc.error_count(), 'error')}): {first}"
         ) from exc

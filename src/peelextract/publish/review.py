@@ -10,19 +10,26 @@ and deterministic: the same inputs give the same bytes.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from dataclasses import dataclass
 from functools import cache
 from html import escape
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 from peelextract.errors import ContractError, InputError
-from peelextract.models import Report, Section
+from peelextract.models import Report
+from peelextract.progress import Progress
 from peelextract.publish.files import atomic_write_text
 from peelextract.publish.report_json import read_report_data, report_from_data
-from peelextract.publish.review_marks import KINDS, MarkState, Span, collect_spans, render_line
-from peelextract.publish.review_pages import pages_section, value_boxes
+from peelextract.publish.review_marks import KINDS, MarkState, collect_spans
+from peelextract.publish.review_pages import pages_section, passage_links, value_boxes
+from peelextract.publish.review_text import text_html
 from peelextract.publish.review_values import panel_entries
+from peelextract.publish.sources import find_source, prune_sources
+from peelextract.text_utils import plural
 
 log = logging.getLogger(__name__)
 
@@ -83,79 +90,6 @@ def load_reports(out_dir: Path) -> tuple[list[Loaded], list[str]]:
     return loaded, skipped
 
 
-# --- the report text ---------------------------------------------------------------------------------
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def _warning_asides(report: Report, spans: list[Span]) -> dict[int, list[str]]:
-    """Warning notes keyed by the start of the value span they concern (only those with evidence)."""
-    starts = {s.key: s.start for s in spans if s.role == "value"}
-    out: dict[int, list[str]] = {}
-    for i, w in enumerate(report.warnings):
-        start = starts.get(f"warning-{i}")
-        if start is None:
-            continue
-        out.setdefault(start, []).append(
-            f'<aside class="warn" role="note" data-kind="warning" data-key="warning-{i}">'
-            f"<strong>Warning ({escape(w.code)}):</strong> {escape(w.message)} "
-            f'<a href="#p-warning-{i}">details</a></aside>'
-        )
-    return out
-
-
-def _line_tag(start: int, sections: dict[int, Section], heads: set[int], kinds: dict[int, str]) -> tuple[str, str]:
-    if start in sections:
-        return "h2", "title"
-    if start in heads:
-        return "h3", "headline"
-    return "p", kinds.get(start, "text").replace("_", "-")
-
-
-def _section_open(s: Section) -> str:
-    badge = f' <span class="chip g-{s.badge.lower().replace(" ", "-")}">{escape(s.badge)}</span>' if s.badge else ""
-    area = f' data-area="{escape(s.area)}"' if s.area else ""
-    return (
-        f'<section class="sec role-{s.role}" id="s-{escape(s.id)}"{area}>'
-        f'<div class="sec-meta">{escape(s.role.replace("_", " "))}{badge}</div>'
-    )
-
-
-def text_html(report: Report, text: str, spans: list[Span]) -> str:
-    """The report text, line by line, grouped into its sections, with the value spans marked."""
-    sections = {s.start: s for s in report.sections}
-    heads = {f.start for s in report.sections for f in s.findings if f.headline is not None}
-    kinds: dict[int, str] = {p.start: p.kind for s in report.sections for f in s.findings for p in f.paragraphs}
-    asides = _warning_asides(report, spans)
-    state = MarkState()
-    parts: list[str] = []
-    open_end: int | None = None
-    for start, end in _lines(text):
-        if open_end is not None and (start >= open_end or start in sections):
-            parts.append("</section>")
-            open_end = None
-        if start in sections and open_end is None:
-            parts.append(_section_open(sections[start]))
-            open_end = sections[start].end
-        tag, cls = _line_tag(start, sections, heads, kinds)
-        line = [s for s in spans if s.start < end and s.end > start] if end > start else []
-        parts.append(
-            f'<{tag} class="ln {cls}" data-start="{start}">{render_line(text, start, end, line, state)}</{tag}>'
-        )
-        for s_start in sorted(k for k in asides if start <= k < max(end, start + 1)):
-            parts.extend(asides[s_start])
-    if open_end is not None:
-        parts.append("</section>")
-    return "".join(parts)
-
-
 # --- the page ----------------------------------------------------------------------------------------
 
 
@@ -208,15 +142,30 @@ def _filters(counts: dict[str, int]) -> str:
     )
 
 
-def report_page(item: Loaded, sources: Path | None) -> str:
-    """The review page of one report."""
+def _source_view(item: Loaded, sources: Path | None, site: Path) -> tuple[str, list[str], MarkState]:
+    """The report's source as the page shows it: PDF page images (HTML), or each value's link into its
+    HTML source (in the returned mark state); and problems to show. The source is looked for kept in OUT
+    by its sha256, then in ``sources``, then beside the JSON (``publish.sources.find_source``)."""
+    src = item.report.report.source
+    state = MarkState()
+    found = find_source(item.path.parent, src, sources, item.path.parent)
+    if src.format == "pdf":
+        pages, problems = pages_section(item.report, found)
+        return pages, problems, state
+    if src.format == "html" and found is not None:
+        href = quote(Path(os.path.relpath(found, site)).as_posix())
+        state.source_links.update(passage_links(item.report, found, href))
+    return "", [], state
+
+
+def report_page(item: Loaded, sources: Path | None, site: Path | None = None) -> str:
+    """The review page of one report (written into ``site``, by default ``OUT/review``)."""
     report = item.report
     text = item.text or ""
     spans, problems = collect_spans(report, text)
     if item.text is None:
         problems.insert(0, f"{item.path.with_suffix('.txt').name} is missing: the text cannot be shown")
-    pdf_dir = sources if sources is not None else item.path.parent
-    pages, page_problems = pages_section(report, pdf_dir / Path(report.report.source.name).name)
+    pages, page_problems, state = _source_view(item, sources, site or item.path.parent / "review")
     problems += page_problems
     marked = {s.key for s in spans if s.role == "value"}
     box_pages: dict[str, list[int]] = {}
@@ -229,23 +178,31 @@ def report_page(item: Loaded, sources: Path | None) -> str:
     )
     article = (
         f'<article class="text" id="text" aria-label="Report text">{_problems_html(report, problems)}'
-        f"{text_html(report, text, spans)}{pages}</article>"
+        f"{text_html(report, text, spans, state)}{pages}</article>"
     )
     body = f'{_header(report)}<main class="review">{article}{panel}</main>'
     title = f"Review: {report.report.force} PEEL {report.report.round}"
     return page_shell(title, body, ("review.js",), "report")
 
 
-def build_site(out_dir: Path, sources: Path | None = None) -> Path:
-    """Write ``out_dir/review/index.html`` and one page per report; return the index path."""
+def build_site(out_dir: Path, sources: Path | None = None, *, quiet: bool = False) -> Path:
+    """Write ``out_dir/review/index.html`` and one page per report; return the index path.
+
+    On a terminal a progress bar counts the reports (rendering PDF pages takes a while); ``quiet`` hides
+    it. Afterwards the kept sources no report refers to any more are pruned (``publish.sources``)."""
     from peelextract.publish.review_overview import overview_page
 
+    started = time.time()
     loaded, skipped = load_reports(out_dir)
     site = out_dir / "review"
-    for item in loaded:
-        path = site / f"{item.report.report.id}.html"
-        atomic_write_text(path, report_page(item, sources))
-        log.info("wrote %s", path)
+    with Progress(len(loaded), description="review", unit="report", quiet=quiet) as progress:
+        for item in loaded:
+            rid = item.report.report.id
+            progress.start(rid)
+            path = site / f"{rid}.html"
+            atomic_write_text(path, report_page(item, sources, site))
+            log.info("wrote %s", path)
+            progress.advance(rid)
     index = site / "index.html"
     atomic_write_text(
         index,
@@ -256,5 +213,6 @@ def build_site(out_dir: Path, sources: Path | None = None) -> Path:
             "overview",
         ),
     )
-    log.info("wrote %s (%d reports)", index, len(loaded))
+    log.info("wrote %s (%s)", index, plural(len(loaded), "report"))
+    prune_sources(out_dir, {i.report.report.source.sha256 for i in loaded}, older_than=started)
     return index

@@ -43,9 +43,11 @@ class Span:
 
 @dataclass
 class MarkState:
-    """What has been emitted so far while rendering one page (first piece of a value gets the id)."""
+    """What has been emitted so far while rendering one page (first piece of a value gets the id), and
+    each value's link into its HTML source (``review_pages.passage_links``), drawn after its first piece."""
 
     seen: set[str] = field(default_factory=set)
+    source_links: dict[str, str] = field(default_factory=dict)
 
 
 def value_evidence(report: Report) -> Iterable[tuple[str, int, Evidence | None]]:
@@ -143,13 +145,22 @@ def _open_tag(s: Span, state: MarkState) -> str:
     return f"<mark {' '.join(attrs)}>"
 
 
-def _close_tag(s: Span, first: bool) -> str:
-    if not first:
+def _close_tag(s: Span, first: bool, state: MarkState) -> str:
+    """The end of a mark; after a value's first piece, its link back to the panel and into its source.
+
+    A warning gets neither: its note beside the line links to it, and its evidence is the evidence of the
+    value it is about, so a second "[1]" would stand beside that value's own ("[1][1]")."""
+    if not first or s.kind == "warning":
         return "</mark>"
     name = f"{KIND_NAMES[s.kind]} {s.index + 1}"
-    return (
-        f'</mark><a class="back" href="#p-{s.key}" data-n="{s.index + 1}" aria-label="{escape(name)} in the panel"></a>'
-    )
+    back = f'<a class="back" href="#p-{s.key}" data-n="{s.index + 1}" aria-label="{escape(name)} in the panel"></a>'
+    href = state.source_links.get(s.key)
+    if href is not None:
+        back += (
+            f'<a class="src" href="{escape(href)}" target="_blank" rel="noopener" '
+            f'aria-label="{escape(name)} in the source page" title="open the source page at this passage"></a>'
+        )
+    return "</mark>" + back
 
 
 def render_line(text: str, start: int, end: int, spans: Sequence[Span], state: MarkState) -> str:
@@ -162,7 +173,7 @@ def render_line(text: str, start: int, end: int, spans: Sequence[Span], state: M
         nonlocal pos
         top, first = stack.pop()
         parts.append(escape(text[pos : top.end]))
-        parts.append(_close_tag(top, first))
+        parts.append(_close_tag(top, first, state))
         pos = top.end
 
     for s in nest(clip(spans, start, end)):

@@ -2,7 +2,8 @@
 
 Grid cells carry the grade name as text (colour is only a second cue) and link to the grade's mark on the
 report page. Column headers are buttons that JS uses to sort the rows (``data-rank`` holds the grade's
-position in ``GRADE_ORDER``). Without JS every round's grid and chart is shown; with JS a selector shows one.
+position in ``GRADE_ORDER``). Without JS every round's grid and chart is shown; with JS one button per
+round shows that round, and "All rounds" shows them all.
 The chart draws each "x of y" finding as a bar filled to x/y, labelled "x/y" so y is readable as text.
 """
 
@@ -14,6 +15,7 @@ from html import escape
 
 from peelextract.models import GRADE_ORDER, CaseCount, Report
 from peelextract.rounds.vocab import AREAS, AREAS_BY_KEY, slug
+from peelextract.text_utils import plural
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +135,20 @@ def _legend() -> str:
     return f'<ul class="legend" aria-label="Grades, best first">{items}</ul>'
 
 
-def _round_select(rounds: list[str]) -> str:
-    opts = "".join(f'<option value="round-{slug(r)}">PEEL {escape(r)}</option>' for r in rounds)
-    return f'<label class="js-only round-select">Round <select id="round-select">{opts}</select></label>'
+def _round_tabs(rounds: list[tuple[str, list[Report]]]) -> str:
+    """One button per round present (newest first, the one shown at first) and "All rounds": any round,
+    or all of them, is one click away. JS only: without it every round is shown."""
+    tabs = [
+        f'<button type="button" class="round-tab" data-round="round-{slug(r)}" aria-pressed="{str(i == 0).lower()}">'
+        f"PEEL {escape(r)} <small>({plural(len(rs), 'report')})</small></button>"
+        for i, (r, rs) in enumerate(rounds)
+    ]
+    if len(rounds) > 1:
+        tabs.append(
+            '<button type="button" class="round-tab" data-round="all" aria-pressed="false">'
+            f"All rounds <small>({plural(sum(len(rs) for _, rs in rounds), 'report')})</small></button>"
+        )
+    return f'<div class="js-only round-tabs" role="group" aria-label="Round">{"".join(tabs)}</div>'
 
 
 def overview_page(reports: Sequence[Report], skipped: Sequence[str]) -> str:
@@ -145,20 +158,22 @@ def overview_page(reports: Sequence[Report], skipped: Sequence[str]) -> str:
     for round_, rs in rounds:
         sections.append(
             f'<section class="round" id="round-{slug(round_)}" data-round="{escape(round_)}">'
-            f"<h2>PEEL {escape(round_)} ({len(rs)} reports)</h2><h3>Grades</h3>{grade_grid(round_, rs)}"
+            f"<h2>PEEL {escape(round_)} ({plural(len(rs), 'report')})</h2><h3>Grades</h3>{grade_grid(round_, rs)}"
             f"<h3>Case findings by area</h3>{case_chart(rs)}</section>"
         )
     links = "".join(
         f'<li><a href="{r.report.id}.html">{escape(r.report.force)} · PEEL {escape(r.report.round)}</a>'
-        f" ({len(r.grades)} grades, {len(r.case_counts)} case counts, {len(r.warnings)} warnings)</li>"
+        f" ({plural(len(r.grades), 'grade')}, {plural(len(r.case_counts), 'case count')}, "
+        f"{plural(len(r.warnings), 'warning')})</li>"
         for r in sorted(reports, key=lambda r: r.report.id)
     )
     skipped_html = f'<p class="problem">Not reports, skipped: {escape(", ".join(skipped))}</p>' if skipped else ""
     empty = '<p class="note">No reports found.</p>' if not reports else ""
     return (
-        f'<header class="top"><h1>PEEL review</h1><p>{len(reports)} reports in {len(rounds)} rounds. '
+        f'<header class="top"><h1>PEEL review</h1><p>{plural(len(reports), "report")} in '
+        f"{plural(len(rounds), 'round')}. "
         f"Grades per force and area, and case findings; each cell and bar links to its evidence.</p>"
-        f"{_round_select([r for r, _ in rounds])}{_legend()}</header>"
+        f"{_round_tabs(rounds)}{_legend()}</header>"
         f'<main class="overview">{empty}{"".join(sections)}<section class="reports"><h2>Reports</h2>'
         f"<ul>{links}</ul>{skipped_html}</section></main>"
     )

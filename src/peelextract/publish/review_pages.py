@@ -1,4 +1,7 @@
-"""Page images for PDF sources: render the pages that hold evidence and draw each value's boxes.
+"""Where each value sits in its source: for a PDF, page images with each value's boxes drawn on them; for
+an HTML page, a link that opens the page at the value's passage, highlighted (``passage_links``).
+
+PDF pages that hold evidence are rendered and the boxes drawn over them.
 
 Pages are rendered in grey with pypdfium2 at a modest scale, reduced to 16 grey levels (ample for
 anti-aliased text, and it compresses better) and encoded as PNG here (zlib, no image library), so the
@@ -14,13 +17,16 @@ import base64
 import hashlib
 import logging
 import os
+import re
 import struct
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
+from urllib.parse import quote
 
+from peelextract.document import normalise_text
 from peelextract.models import PageBox, Report
 from peelextract.pdfium import PDFIUM_LOCK
 from peelextract.publish.review_marks import KIND_NAMES, value_evidence
@@ -153,8 +159,8 @@ def pages_section(report: Report, pdf: Path | None) -> tuple[str, list[str]]:
         return "", []
     if pdf is None or not pdf.is_file():
         return "", [
-            f"source PDF {report.report.source.name} not found (give --sources DIR or put it beside "
-            "the JSON); page images are omitted"
+            f"source PDF {report.report.source.name} not found (not kept in .state/sources of this folder: "
+            "give --sources DIR or put it beside the JSON); page images are omitted"
         ]
     problems: list[str] = []
     if sha256_file(pdf) != report.report.source.sha256:
@@ -173,3 +179,49 @@ def pages_section(report: Report, pdf: Path | None) -> tuple[str, list[str]]:
         f"{figures}</section>"
     )
     return html, problems
+
+
+# --- HTML sources: links to the passage ------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def text_fragment(passage: str) -> str:
+    """A URL text fragment (``#:~:text=…``) that makes the browser scroll to ``passage`` and highlight it:
+    the whole passage when it is short, else its first and last words (``start,end``), which also spans
+    element boundaries. ``-``, ``,`` and ``&`` are percent-encoded as the syntax requires."""
+
+    def enc(words: list[str]) -> str:
+        return quote(" ".join(words), safe="").replace("-", "%2D")
+
+    words = passage.split()
+    if len(words) <= 8:
+        return f"#:~:text={enc(words)}"
+    return f"#:~:text={enc(words[:4])},{enc(words[-4:])}"
+
+
+def _rendered(raw: str, start: int | None, end: int | None) -> str | None:
+    """The text a browser shows for ``raw[start:end]`` (tags out, entities decoded, spaces collapsed)."""
+    if start is None or end is None or not 0 <= start < end <= len(raw):
+        return None
+    return " ".join(unescape(_TAG.sub(" ", raw[start:end])).split())
+
+
+def passage_links(report: Report, html_file: Path, href: str) -> dict[str, str]:
+    """For an HTML report, each value's link into its source page at ``href`` (relative to the review page)
+    with a text fragment that highlights its evidence there. The fragment is built from the source's own
+    characters where the evidence's source offsets reach them (curly quotes and dashes as printed), else
+    from the normalised evidence text."""
+    try:
+        raw = html_file.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        log.warning("review: cannot read %s: %s", html_file, exc)
+        return {}
+    links: dict[str, str] = {}
+    for kind, index, ev in value_evidence(report):
+        if ev is None:
+            continue
+        shown = _rendered(raw, ev.source_start, ev.source_end)
+        usable = shown is not None and normalise_text(shown) == normalise_text(ev.text)
+        links[f"{kind}-{index}"] = href + text_fragment(shown if usable and shown else ev.text)
+    return links

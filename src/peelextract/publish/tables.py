@@ -3,7 +3,8 @@
 Pure Python, no heavy imports: ``peelextract schema`` writes ``schemas/tables/<table>.schema.json`` from
 ``TABLES`` and ``dataset.py`` turns the rows into DuckDB, Parquet and JSON Lines.
 
-``reports`` and ``sections`` are defined here; every value kind of the registry (``peelextract.kinds``)
+``reports``, ``sections`` and ``crime_recording`` (a view of the CI percentages: one row per current estimate
+with its previous one) are defined here; every value kind of the registry (``peelextract.kinds``)
 with a ``table`` adds its table, with its columns from ``kind_tables`` and the shared key and evidence
 columns and content-derived row ids of ``table_rows``.
 """
@@ -15,11 +16,13 @@ import logging
 from typing import Any
 
 from peelextract.kinds import KINDS, ValueKind
-from peelextract.models import Report, Section
+from peelextract.models import CIPercentage, EstimatedCount, Report, Section
 from peelextract.publish.kind_tables import KIND_TABLES
 from peelextract.publish.table_rows import (
     DUCKDB_TYPES,
+    EVIDENCE_COLUMNS,
     KEY_COLUMNS,
+    PLACE_COLUMNS,
     Row,
     Table,
     col,
@@ -28,7 +31,9 @@ from peelextract.publish.table_rows import (
     key_values,
     kind_rows,
     round_order,
+    span,
 )
+from peelextract.rounds.measures import CRIME_RECORDING_MEASURES, MEASURE_NAMES
 from peelextract.rounds.vocab import slug
 
 log = logging.getLogger(__name__)
@@ -152,6 +157,105 @@ def _section_rows(r: Report) -> list[Row]:
     return [{**k, **_section_body(s)} for k, s in zip(keys, r.sections, strict=True)]
 
 
+# --- crime recording: each current estimate beside its previous one ---------------------------------
+
+CRIME_RECORDING = Table(
+    "crime_recording",
+    "One row per current crime-recording estimate (and the stop and search grounds estimate printed with them): "
+    "force, round, measure, the current value with its interval, the previous estimate it is compared with, "
+    "the printed verdict, and the estimated counts of crimes beside it. Built from ci_percentages.",
+    (
+        *KEY_COLUMNS,
+        col("force_id", "string", "Force slug, e.g. 'cleveland-police'.", False),
+        col("round_order", "integer", "Chronological rank of the round (1 = 2014 … 7 = 2023-25); null for cdi."),
+        col(
+            "measure",
+            "string",
+            "crime-recording-all, crime-recording-violence, crime-recording-sexual, crime-recording-rape, "
+            "crime-recording-domestic-abuse or stop-search-grounds.",
+            False,
+        ),
+        col("measure_name", "string", "The measure in words, e.g. 'crime recording: all crime'.", False),
+        col("measure_text", "string", "The phrase naming the measure as printed."),
+        col("value", "number", "Current estimate, percent.", False),
+        col("ci", "number", "Its confidence interval half-width, percentage points.", False),
+        col("lower", "number", "value - ci.", False),
+        col("upper", "number", "value + ci.", False),
+        col("change", "string", "Printed verdict key (see ci_percentages.change).", False),
+        col("change_text", "string", "The verdict as printed."),
+        col("previous_value", "number", "The previous estimate it is compared with; null when none is printed."),
+        col("previous_ci", "number", "The previous estimate's interval."),
+        col("previous_lower", "number", "previous_value - previous_ci."),
+        col("previous_upper", "number", "previous_value + previous_ci."),
+        col("previous_year", "integer", "Year of the previous inspection or records, when printed."),
+        col("unrecorded_estimate", "integer", "Crimes of this measure the force failed to record (estimated)."),
+        col("unrecorded_qualifier", "string", "Its qualifier as printed ('more than', 'over')."),
+        col("additional_recorded_estimate", "integer", "Additional crimes recorded since the last inspection."),
+        *PLACE_COLUMNS,
+        *EVIDENCE_COLUMNS,
+        *evidence_columns("previous_evidence", "Evidence of the previous estimate"),
+    ),
+    lambda r: _crime_recording_rows(r),  # defined below
+)
+
+
+def _estimate(r: Report, c: CIPercentage, kind: str) -> EstimatedCount | None:
+    """The first estimated count of this kind and measure in the estimate's section."""
+    return next(
+        (e for e in r.estimated_counts if e.kind == kind and e.measure == c.measure and e.section == c.section), None
+    )
+
+
+def _crime_recording_rows(r: Report) -> list[Row]:
+    currents = [
+        (i, c)
+        for i, c in enumerate(r.ci_percentages)
+        if c.period == "current" and c.measure in CRIME_RECORDING_MEASURES
+    ]
+    keys = key_values(r, "crime_recording", [(*span(c.evidence), f"{c.measure}|{c.value}|{c.ci}") for _, c in currents])
+    rows: list[Row] = []
+    for key, (i, c) in zip(keys, currents, strict=True):
+        prev = next(
+            (
+                p
+                for p in r.ci_percentages
+                if p.current is not None and (p.current.value, p.current.ci) == (c.value, c.ci)
+            ),
+            None,
+        )
+        unrecorded, added = _estimate(r, c, "unrecorded"), _estimate(r, c, "additional-recorded")
+        rows.append(
+            {
+                **key,
+                "ordinal": i,
+                "force_id": slug(r.report.force),
+                "round_order": round_order(r.report.round),
+                "measure": c.measure,
+                "measure_name": MEASURE_NAMES[c.measure],
+                "measure_text": c.measure_text,
+                "value": c.value,
+                "ci": c.ci,
+                "lower": c.lower,
+                "upper": c.upper,
+                "change": c.change or "none",
+                "change_text": c.change_text,
+                "previous_value": prev.value if prev else None,
+                "previous_ci": prev.ci if prev else None,
+                "previous_lower": prev.lower if prev else None,
+                "previous_upper": prev.upper if prev else None,
+                "previous_year": prev.year if prev else None,
+                "unrecorded_estimate": unrecorded.value if unrecorded else None,
+                "unrecorded_qualifier": unrecorded.qualifier if unrecorded else None,
+                "additional_recorded_estimate": added.value if added else None,
+                "section": c.section,
+                "area": c.area,
+                **evidence_values(c.evidence),
+                **evidence_values(prev.evidence if prev else None, "previous_evidence"),
+            }
+        )
+    return rows
+
+
 # --- one table per value kind ------------------------------------------------------------------------
 
 
@@ -178,7 +282,8 @@ def _published_order(kind: ValueKind) -> int:
 KIND_TABLE_LIST: tuple[Table, ...] = tuple(
     _kind_table(k) for k in sorted((k for k in KINDS if k.table is not None), key=_published_order)
 )
-TABLES: tuple[Table, ...] = (REPORTS, SECTIONS, *KIND_TABLE_LIST)
+# The crime-recording table is derived from ci_percentages; it came after the kind tables (issue 12).
+TABLES: tuple[Table, ...] = (REPORTS, SECTIONS, *KIND_TABLE_LIST, CRIME_RECORDING)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 

@@ -34,6 +34,7 @@ from pathlib import PurePath
 
 import regex
 
+from peelextract.errors import UsageError
 from peelextract.models import RoundDecision
 from peelextract.rounds.scales import (
     FIVE_TIER_ROUNDS,
@@ -173,7 +174,7 @@ def detect_round(text: str, name: str = "", override: str | None = None) -> Roun
     """The most likely round and the clues for it; None when no clue is found."""
     if override is not None:
         if override not in ROUNDS and not is_later_round(override):
-            raise ValueError(f"unknown round {override!r}; expected one of {', '.join(ROUNDS)} or a later YYYY-YY")
+            raise UsageError(f"unknown round {override!r}; expected one of {', '.join(ROUNDS)} or a later YYYY-YY")
         return RoundDecision(
             round=override,
             scale=scale_for(override),

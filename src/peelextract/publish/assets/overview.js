@@ -1,4 +1,4 @@
-/* peelextract overview: a round selector (one grid per round) and sortable grade grids.
+/* peelextract overview: round buttons (one round, or all of them, per click) and sortable grade grids.
    Without JavaScript every round is shown and the grids keep their server order. */
 (function () {
   "use strict";
@@ -8,12 +8,15 @@
 
   function all(sel, from) { return Array.prototype.slice.call((from || document).querySelectorAll(sel)); }
 
-  var select = document.getElementById("round-select");
-  function showRound() {
-    if (!select) { return; }
-    all("section.round").forEach(function (sec) { sec.hidden = sec.id !== select.value; });
+  var tabs = all("button.round-tab");
+  function showRound(which) {
+    tabs.forEach(function (t) { t.setAttribute("aria-pressed", String(t.getAttribute("data-round") === which)); });
+    all("section.round").forEach(function (sec) { sec.hidden = which !== "all" && sec.id !== which; });
   }
-  if (select) { select.addEventListener("change", showRound); showRound(); }
+  tabs.forEach(function (t) {
+    t.addEventListener("click", function () { showRound(t.getAttribute("data-round")); });
+  });
+  if (tabs.length) { showRound(tabs[0].getAttribute("data-round")); }
 
   function rankOf(row, col) {
     var cell = row.children[col];

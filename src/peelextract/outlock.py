@@ -1,0 +1,41 @@
+"""OUT's lock: one command at a time writes an output folder (``extract``, an ingestion run).
+
+An exclusive ``flock`` on the folder itself (no lock file to leave behind): the kernel releases it when its
+holder exits, however it exits (SIGKILL included), so a killed run never leaves OUT locked. A second command
+on a locked OUT says so on stderr and waits for the first to finish, then runs: both succeed, each report is
+written once (the second finds the first's outputs and cache).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from peelextract.errors import PublishError
+
+
+@contextmanager
+def out_lock(out: Path) -> Iterator[None]:
+    """Hold OUT's lock (creating OUT) for the block; wait, saying so, while another command holds it."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise PublishError(str(out), f"cannot open the output folder: {exc.strerror or exc}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"peelextract: {out} is locked by another peelextract command writing to it; waiting for it to finish",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
