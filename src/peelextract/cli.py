@@ -12,9 +12,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peelextract.errors import PeelError, SettingsError
 from peelextract.settings import Settings, from_env
+
+if TYPE_CHECKING:
+    from peelextract.models import Report
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out)
     failed = 0
     seen: dict[str, str] = {}
+    reports = []
     for name in args.inputs:
         path = Path(name)
         try:
@@ -41,6 +46,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                 )
             seen[rid] = str(path)
             written = write_report(report, doc, out)
+            reports.append(report)
             if not args.quiet:
                 print(
                     f"{path}: {written} ({len(report.grades)} grades, {len(report.case_counts)} case counts, "
@@ -50,7 +56,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
             failed += 1
             print(f"peelextract: error: {describe_failure(path, exc)}", file=sys.stderr)
     if failed == 0 and args.dataset:
-        _update_dataset(out)
+        _update_dataset(out, reports)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -62,10 +68,10 @@ def describe_failure(path: Path, exc: PeelError) -> str:
     return f"{where}: {detail}"
 
 
-def _update_dataset(out: Path) -> None:
-    from peelextract.publish.dataset import build_dataset  # DuckDB and pyarrow: only when there is work
+def _update_dataset(out: Path, reports: list[Report]) -> None:
+    from peelextract.publish.dataset import publish_reports  # DuckDB and pyarrow: only when there is work
 
-    build_dataset(out)
+    publish_reports(out, reports)  # these reports' rows and files only, not a rebuild of OUT
 
 
 def _schema(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,16 +1,26 @@
-"""The dataset's files, written from the database: ``OUT/dataset/<table>.parquet`` and ``.jsonl`` (always),
-``OUT/export/<table>.csv`` and ``OUT/export/peel.xlsx`` (on request).
+"""The dataset's files, written from the database: ``OUT/dataset/parquet/<table>/<round>/<report-id>.parquet``
+and ``OUT/dataset/jsonl/<table>/<round>/<report-id>.jsonl`` (always), ``OUT/export/<table>.csv`` and
+``OUT/export/peel.xlsx`` (on request).
 
-Each file is written atomically (temp file + rename). Rows are ordered by ``(report_id, ordinal)`` and
-nothing time-dependent is written, so the same reports give byte-identical Parquet and JSON Lines files.
+Parquet and JSON Lines are partitioned by round and report: one file per report and table, so adding or
+re-extracting a report rewrites that report's files only, whatever the dataset's size (one table as one
+file made every ``extract`` rewrite every report's rows). A report without rows in a table still gets its
+(empty) files, so every table's folder holds its schema. Consumers read a table's folder (pyarrow,
+pandas, Polars read a folder of Parquet files as one table, which is why JSON Lines has a tree of its own)
+or a glob (``read_parquet('OUT/dataset/parquet/grades/*/*.parquet')``).
+
+Each file is written atomically (temp file + rename). Rows are ordered by ``(report_id, ordinal)`` within
+a file and nothing time-dependent is written, so the same reports give byte-identical files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +28,7 @@ from peelextract.publish.dataset_db import DB_NAME, VIEWS, arrow_schema, connect
 from peelextract.publish.files import atomic_write_bytes
 from peelextract.publish.table_rows import Table
 from peelextract.publish.tables import TABLES
+from peelextract.rounds.vocab import slug
 
 if TYPE_CHECKING:
     import duckdb
@@ -65,20 +76,64 @@ def jsonl_bytes(data: pa.Table) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def export_dataset(out_dir: Path) -> list[Path]:
-    """Rewrite ``OUT/dataset/<table>.parquet`` and ``.jsonl`` from the database, each atomically."""
+def partition(out_dir: Path, table: str, round_: str, report_id: str, suffix: str) -> Path:
+    """``OUT/dataset/<format>/<table>/<round slug>/<report id>.<format>``: one report's rows of one table."""
+    return out_dir / DATASET_DIR / suffix.lstrip(".") / table / slug(round_) / f"{report_id}{suffix}"
+
+
+def export_reports(out_dir: Path, rounds: Mapping[str, str]) -> list[Path]:
+    """Rewrite the Parquet and JSON Lines files of the reports in ``rounds`` (report id → round) from
+    the database, each atomically. Other reports' files are not read or written."""
     con = connect(out_dir / DB_NAME, read_only=True)
     written: list[Path] = []
+    ids = sorted(rounds)
     try:
         for table in TABLES:
-            data = read_table(con, table)
-            for suffix, blob in ((".parquet", parquet_bytes(data)), (".jsonl", jsonl_bytes(data))):
-                path = out_dir / DATASET_DIR / f"{table.name}{suffix}"
-                atomic_write_bytes(path, blob)
-                written.append(path)
+            sql = f"SELECT * FROM {quote(table.name)} WHERE report_id IN (SELECT unnest(?)) ORDER BY {_order_by(table)}"
+            data = con.sql(sql, params=[ids]).to_arrow_table().cast(arrow_schema(table))
+            for rid, rows in _split_by_report(data, ids):
+                for suffix, blob in ((".parquet", parquet_bytes(rows)), (".jsonl", jsonl_bytes(rows))):
+                    path = partition(out_dir, table.name, rounds[rid], rid, suffix)
+                    atomic_write_bytes(path, blob)
+                    written.append(path)
     finally:
         con.close()
+    _remove_flat_files(out_dir)
     return written
+
+
+def _split_by_report(data: pa.Table, ids: list[str]) -> Iterator[tuple[str, pa.Table]]:
+    """(report id, its rows) for every id in ``ids`` (sorted), from ``data`` sorted by report id; an id
+    without rows gets an empty table of the same schema."""
+    column = data.column("report_id").to_pylist()
+    start = 0
+    for rid in ids:
+        end = start
+        while end < len(column) and column[end] == rid:
+            end += 1
+        yield rid, data.slice(start, end - start)
+        start = end
+
+
+def remove_stale(out_dir: Path, keep: Iterable[Path]) -> None:
+    """Delete dataset files not in ``keep`` (reports whose JSON was removed), then empty folders."""
+    kept = {p.resolve() for p in keep}
+    for fmt in ("parquet", "jsonl"):
+        root = out_dir / DATASET_DIR / fmt
+        for path in root.glob(f"*/*/*.{fmt}"):
+            if path.is_file() and path.resolve() not in kept:
+                path.unlink()
+        for folder in sorted(root.glob("*/*"), reverse=True) + sorted(root.glob("*"), reverse=True):
+            if folder.is_dir():
+                with contextlib.suppress(OSError):  # not empty: keep it
+                    os.rmdir(folder)
+
+
+def _remove_flat_files(out_dir: Path) -> None:
+    """``OUT/dataset/<table>.parquet`` and ``.jsonl``, the earlier one-file-per-table layout: stale now."""
+    for path in (out_dir / DATASET_DIR).glob("*.*"):
+        if path.is_file() and path.suffix in (".parquet", ".jsonl"):
+            path.unlink()
 
 
 # --- CSV and Excel -----------------------------------------------------------------------------------
