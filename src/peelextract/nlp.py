@@ -71,7 +71,7 @@ def _import_spacy() -> None:
             if sys.modules.get(name) is placeholder:
                 del sys.modules[name]
     if getattr(spacy, "cli", None) is cli:
-        del spacy.cli
+        delattr(spacy, "cli")
 
 
 def _spacy_info(*args: Any, **kwargs: Any) -> Any:
