@@ -71,8 +71,11 @@ def _char_calls(raw: Any) -> tuple[Any, Any]:
     the GIL during each call as it does for the bindings."""
     box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
     size = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_void_p, ctypes.c_int)
-    address = ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
-    return box(address), size(ctypes.cast(raw.FPDFText_GetFontSize, ctypes.c_void_p).value)
+    box_at = ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+    size_at = ctypes.cast(raw.FPDFText_GetFontSize, ctypes.c_void_p).value
+    if not box_at or not size_at:
+        raise RuntimeError("pdfium's text functions have no address")  # not in any pypdfium2 build
+    return box(box_at), size(size_at)
 
 
 def _page_chars(raw: Any, textpage: Any, height: float) -> tuple[str, array, array, array]:  # type: ignore[type-arg]
