@@ -31,12 +31,14 @@ from peelextract.document import Document
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
 _LONG_RUN = regex.compile(r"\S{65,}")
 _SENTENCE_END = frozenset(".!?")
 _SENTENCE_KINDS = frozenset({"paragraph", "list_item", "caption", "heading", "badge", "table_cell", "footnote"})
+_WHOLE_KINDS = frozenset({"heading", "badge", "table_cell"})
 
 
 _IMPORT_LOCK = threading.Lock()
@@ -92,18 +94,56 @@ def _mask(m: regex.Match[str]) -> str:
 
 
 def document_to_sentences(doc: Document) -> list[tuple[int, int]]:
-    """(start, end) of every sentence, in document order; headings and badges are one sentence each."""
+    """(start, end) of every sentence, in document order; headings, badges and table cells are one
+    sentence each (and are not tokenised)."""
     nlp = pipeline()
     blocks = [b for b in doc.blocks if b.kind in _SENTENCE_KINDS]
+    prose = [tokenizer_text(doc.block_text(b)) for b in blocks if b.kind not in _WHOLE_KINDS]
+    tokenised = (nlp.make_doc(text) for text in prose)  # the tokenizer only: sentences come from its arrays
     spans: list[tuple[int, int]] = []
-    texts = (tokenizer_text(doc.block_text(b)) for b in blocks)
-    for block, sdoc in zip(blocks, nlp.pipe(texts, batch_size=256), strict=True):
-        if block.kind in ("heading", "badge", "table_cell"):
+    for block in blocks:
+        if block.kind in _WHOLE_KINDS:
             spans.append((block.start, block.end))
             continue
-        for sent in sdoc.sents:
-            text = sent.text.rstrip()
-            if text:
-                start = block.start + sent.start_char
-                spans.append((start, start + len(text)))
+        spans.extend((block.start + a, block.start + b) for a, b in sentence_spans(next(tokenised), nlp))
     return spans
+
+
+def sentence_spans(sdoc: Doc, nlp: Language) -> list[tuple[int, int]]:
+    """(start, end) offsets in ``sdoc``'s text of each sentence, trailing whitespace dropped: what spaCy's
+    sentencizer and ``Doc.sents`` give, computed from the token arrays (the sentencizer makes a Python
+    ``Token`` per token, twice; that was a third of this stage).
+
+    The sentencizer starts a sentence at token 0, and at every token that is neither punctuation nor one of
+    its ``punct_chars`` ("plain") once a ``punct_chars`` token has been seen since the last start. Since a
+    plain token either starts a sentence or meets no ``punct_chars`` since the last start, a plain token
+    starts one exactly when a ``punct_chars`` token lies between it and the previous plain token."""
+    import numpy as np
+    from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
+
+    if len(sdoc) == 0:
+        return []
+    table = sdoc.to_array([ORTH, IDX, LENGTH, IS_PUNCT])  # uint64, one row per token
+    ends_sentence = np.isin(table[:, 0], _punct_hashes(nlp))
+    plain = np.flatnonzero(~ends_sentence & (table[:, 3] == 0))
+    seen = np.cumsum(ends_sentence)
+    before = np.concatenate(([0], seen[plain[:-1]]))
+    starts = [0, *(int(t) for t in plain[seen[plain] > before] if t > 0)]
+    text = sdoc.text
+    spans: list[tuple[int, int]] = []
+    for first, stop in zip(starts, [*starts[1:], len(sdoc)], strict=True):
+        a = int(table[first, 1])
+        b = int(table[stop - 1, 1]) + int(table[stop - 1, 2])
+        sentence = text[a:b].rstrip()
+        if sentence:
+            spans.append((a, a + len(sentence)))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _punct_hashes(nlp: Language) -> Any:
+    """The string hashes (spaCy's ORTH) of the sentencizer's sentence-ending characters."""
+    import numpy as np
+
+    chars = nlp.get_pipe("sentencizer").punct_chars  # type: ignore[attr-defined]
+    return np.array(sorted(nlp.vocab.strings.add(c) for c in chars), dtype=np.uint64)

@@ -1,0 +1,58 @@
+"""Sentences: ``nlp.sentence_spans`` computes from token arrays what spaCy's sentencizer and ``Doc.sents``
+give, and ``nlp.pipeline`` builds spaCy without importing ``spacy.cli`` (start-up), which still imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peelextract.ingest import read_path
+from peelextract.nlp import pipeline, sentence_spans
+from peelextract.pipeline import source_to_document
+from tests.conftest import REPORTS
+
+# Letters, spaces, the sentencizer's enders (ASCII, CJK, Arabic), other punctuation, quotes, brackets.
+_ALPHABET = "ab AB 12\n\t.!?。？！؟;:,'\"()[]-–…“”‘’"
+
+
+def spacy_sentences(text: str) -> list[tuple[int, int]]:
+    """What the sentencizer in spaCy's own pipeline says, the way nlp.py used it before."""
+    sdoc = pipeline()(text)
+    if len(sdoc) == 0:
+        return []
+    return [(s.start_char, s.start_char + len(s.text.rstrip())) for s in sdoc.sents if s.text.rstrip()]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=120))
+def test_sentence_spans_match_the_sentencizer(text: str) -> None:
+    nlp = pipeline()
+    assert sentence_spans(nlp.make_doc(text), nlp) == spacy_sentences(text)
+
+
+def test_sentence_spans_match_the_sentencizer_on_every_fixture_paragraph() -> None:
+    nlp = pipeline()
+    checked = 0
+    for path in sorted(REPORTS.glob("*.txt")):
+        doc = source_to_document(read_path(path))
+        for block in doc.blocks:
+            text = doc.block_text(block)
+            assert sentence_spans(nlp.make_doc(text), nlp) == spacy_sentences(text), text
+            checked += 1
+    assert checked > 300
+
+
+def test_pipeline_leaves_spacy_cli_importable() -> None:
+    code = (
+        "import sys\n"
+        "from peelextract.nlp import pipeline\n"
+        "pipeline()\n"
+        "assert 'spacy.cli' not in sys.modules and 'typer' not in sys.modules\n"
+        "import spacy.cli\n"
+        "from spacy.cli import download\n"
+        "assert callable(download) and callable(spacy.info)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
