@@ -29,7 +29,7 @@ from pathlib import Path
 
 from peelextract.errors import PublishError
 from peelextract.models import Report
-from peelextract.publish.dataset_db import DB_NAME, build_db, db_is_current, upsert_db, writer_lock
+from peelextract.publish.dataset_db import DB_NAME, build_db, open_current, upsert_db, writer_lock
 from peelextract.publish.dataset_export import export_reports, remove_stale, write_csv, write_xlsx
 from peelextract.publish.report_json import read_report
 
@@ -67,10 +67,13 @@ def publish_reports(out_dir: Path, reports: list[Report]) -> None:
         raise PublishError(str(out_dir), f"the same report id is given twice: {sorted(ids)}")
     with writer_lock(out_dir):
         db = out_dir / DB_NAME
-        if db_is_current(db):
-            if reports:
-                upsert_db(db, reports)
-                export_reports(out_dir, _rounds(reports))
+        con = open_current(db)
+        if con is not None:
+            try:
+                if reports:
+                    export_reports(out_dir, _rounds(reports), upsert_db(con, db, reports))
+            finally:
+                con.close()
         else:
             given = set(ids)
             on_disk = [r for r in load_reports(out_dir) if r.report.id not in given]

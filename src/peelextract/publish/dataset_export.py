@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from peelextract.publish.dataset_db import DB_NAME, VIEWS, arrow_schema, connect, quote
+from peelextract.publish.dataset_db import DB_NAME, VIEWS, arrow_schema, connect, order_keys, quote
 from peelextract.publish.files import atomic_write_bytes
 from peelextract.publish.table_rows import Table
 from peelextract.publish.tables import TABLES
@@ -41,8 +41,7 @@ EXPORT_DIR = "export"
 
 
 def _order_by(table: Table) -> str:
-    keys = ["report_id", "ordinal", "id"] if "ordinal" in table.column_names else ["report_id", "id"]
-    return ", ".join(quote(k) for k in keys)
+    return ", ".join(quote(k) for k in order_keys(table))
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: Table) -> pa.Table:
@@ -81,25 +80,38 @@ def partition(out_dir: Path, table: str, round_: str, report_id: str, suffix: st
     return out_dir / DATASET_DIR / suffix.lstrip(".") / table / slug(round_) / f"{report_id}{suffix}"
 
 
-def export_reports(out_dir: Path, rounds: Mapping[str, str]) -> list[Path]:
-    """Rewrite the Parquet and JSON Lines files of the reports in ``rounds`` (report id → round) from
-    the database, each atomically. Other reports' files are not read or written."""
-    con = connect(out_dir / DB_NAME, read_only=True)
-    written: list[Path] = []
+def export_reports(out_dir: Path, rounds: Mapping[str, str], rows: Mapping[str, pa.Table] | None = None) -> list[Path]:
+    """Rewrite the Parquet and JSON Lines files of the reports in ``rounds`` (report id → round), each
+    atomically: from ``rows`` (table name → those reports' rows in published order, as ``upsert_db``
+    returns them), else from the database. Other reports' files are not read or written."""
     ids = sorted(rounds)
-    try:
-        for table in TABLES:
-            sql = f"SELECT * FROM {quote(table.name)} WHERE report_id IN (SELECT unnest(?)) ORDER BY {_order_by(table)}"
-            data = con.sql(sql, params=[ids]).to_arrow_table().cast(arrow_schema(table))
-            for rid, rows in _split_by_report(data, ids):
-                for suffix, blob in ((".parquet", parquet_bytes(rows)), (".jsonl", jsonl_bytes(rows))):
-                    path = partition(out_dir, table.name, rounds[rid], rid, suffix)
-                    atomic_write_bytes(path, blob)
-                    written.append(path)
-    finally:
-        con.close()
+    tables = dict(rows) if rows is not None else _query_reports(out_dir, ids)
+    written: list[Path] = []
+    for table in TABLES:
+        for rid, part in _split_by_report(tables[table.name], ids):
+            for suffix, blob in ((".parquet", parquet_bytes(part)), (".jsonl", jsonl_bytes(part))):
+                path = partition(out_dir, table.name, rounds[rid], rid, suffix)
+                atomic_write_bytes(path, blob)
+                written.append(path)
     _remove_flat_files(out_dir)
     return written
+
+
+def _query_reports(out_dir: Path, ids: list[str]) -> dict[str, pa.Table]:
+    """Every table's rows of the reports ``ids``, in published order, from ``OUT/peel.duckdb``."""
+    con = connect(out_dir / DB_NAME, read_only=True)
+    try:
+        return {
+            table.name: con.sql(
+                f"SELECT * FROM {quote(table.name)} WHERE report_id IN (SELECT unnest(?)) ORDER BY {_order_by(table)}",
+                params=[ids],
+            )
+            .to_arrow_table()
+            .cast(arrow_schema(table))
+            for table in TABLES
+        }
+    finally:
+        con.close()
 
 
 def _split_by_report(data: pa.Table, ids: list[str]) -> Iterator[tuple[str, pa.Table]]:
