@@ -19,7 +19,7 @@ import pytest
 
 from peelextract.cli import main
 from peelextract.document import Document
-from peelextract.errors import ContractError, InputError, SchemaVersionError
+from peelextract.errors import ContractError, InputError, PublishError, SchemaVersionError
 from peelextract.models import Report
 from peelextract.publish.dataset import build_dataset, publish_reports
 from peelextract.publish.report_json import read_report, report_to_json, write_report
@@ -560,3 +560,14 @@ def test_extract_updates_the_dataset_without_rebuilding_it(tmp_path: Path) -> No
     ids = {r["report_id"] for r in db_dicts(out, "SELECT report_id FROM reports")}
     assert ids == {SAMPLE_ID, "southvale-constabulary-2023-25"}
     assert {r["report_id"] for r in jsonl(out, "reports")} == ids
+
+
+def test_a_dataset_file_that_cannot_be_written_is_a_publish_error(tmp_path: Path) -> None:
+    from peelextract.publish.dataset_export import replace_derived
+
+    (tmp_path / "grades").write_text("a file where the table's folder should be", encoding="utf-8")
+    with pytest.raises(PublishError, match="cannot write"):
+        replace_derived(tmp_path / "grades" / "2021-22" / "x.parquet", b"rows")
+    replace_derived(tmp_path / "cases" / "2021-22" / "x.parquet", b"rows")
+    assert (tmp_path / "cases" / "2021-22" / "x.parquet").read_bytes() == b"rows"
+    assert [p.name for p in (tmp_path / "cases" / "2021-22").iterdir()] == ["x.parquet"]  # no temp file left
