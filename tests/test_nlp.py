@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,13 +16,26 @@ from peelextract.nlp import pipeline, sentence_spans
 from peelextract.pipeline import source_to_document
 from tests.conftest import REPORTS
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
 # Letters, spaces, the sentencizer's enders (ASCII, CJK, Arabic), other punctuation, quotes, brackets.
 _ALPHABET = "ab AB 12\n\t.!?。？！؟;:,'\"()[]-–…“”‘’"
 
 
+@lru_cache(maxsize=1)
+def sentencizer() -> Language:
+    """spaCy's blank English with its sentencizer, as nlp.py used it before (``spacy.blank`` + add_pipe)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
 def spacy_sentences(text: str) -> list[tuple[int, int]]:
-    """What the sentencizer in spaCy's own pipeline says, the way nlp.py used it before."""
-    sdoc = pipeline()(text)
+    """What the sentencizer in spaCy's own pipeline says."""
+    sdoc = sentencizer()(text)
     if len(sdoc) == 0:
         return []
     return [(s.start_char, s.start_char + len(s.text.rstrip())) for s in sdoc.sents if s.text.rstrip()]
@@ -31,6 +46,7 @@ def spacy_sentences(text: str) -> list[tuple[int, int]]:
 def test_sentence_spans_match_the_sentencizer(text: str) -> None:
     nlp = pipeline()
     assert sentence_spans(nlp.make_doc(text), nlp) == spacy_sentences(text)
+    assert [t.text for t in nlp.make_doc(text)] == [t.text for t in sentencizer().make_doc(text)]
 
 
 def test_sentence_spans_match_the_sentencizer_on_every_fixture_paragraph() -> None:
