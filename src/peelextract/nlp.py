@@ -104,18 +104,18 @@ def document_to_sentences(doc: Document) -> list[tuple[int, int]]:
     sentence each (and are not tokenised)."""
     nlp = pipeline()
     blocks = [b for b in doc.blocks if b.kind in _SENTENCE_KINDS]
-    prose = [tokenizer_text(doc.block_text(b)) for b in blocks if b.kind not in _WHOLE_KINDS]
-    tokenised = (nlp.make_doc(text) for text in prose)  # the tokenizer only: sentences come from its arrays
+    prose = iter([tokenizer_text(doc.block_text(b)) for b in blocks if b.kind not in _WHOLE_KINDS])
     spans: list[tuple[int, int]] = []
     for block in blocks:
         if block.kind in _WHOLE_KINDS:
             spans.append((block.start, block.end))
             continue
-        spans.extend((block.start + a, block.start + b) for a, b in sentence_spans(next(tokenised), nlp))
+        text = next(prose)  # the tokenizer only: sentences come from its arrays
+        spans.extend((block.start + a, block.start + b) for a, b in sentence_spans(nlp.make_doc(text), nlp, text))
     return spans
 
 
-def sentence_spans(sdoc: Doc, nlp: Language) -> list[tuple[int, int]]:
+def sentence_spans(sdoc: Doc, nlp: Language, text: str | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets in ``sdoc``'s text of each sentence, trailing whitespace dropped: what spaCy's
     sentencizer and ``Doc.sents`` give, computed from the token arrays (the sentencizer makes a Python
     ``Token`` per token, twice; that was a third of this stage).
@@ -130,12 +130,14 @@ def sentence_spans(sdoc: Doc, nlp: Language) -> list[tuple[int, int]]:
     if len(sdoc) == 0:
         return []
     table = sdoc.to_array([ORTH, IDX, LENGTH, IS_PUNCT])  # uint64, one row per token
-    ends_sentence = np.isin(table[:, 0], _punct_hashes(nlp))
+    hashes = _punct_hashes(nlp)  # sorted: a binary search per token, cheaper than np.isin on short docs
+    at = np.minimum(np.searchsorted(hashes, table[:, 0]), len(hashes) - 1)
+    ends_sentence = hashes[at] == table[:, 0]
     plain = np.flatnonzero(~ends_sentence & (table[:, 3] == 0))
     seen = np.cumsum(ends_sentence)
     before = np.concatenate(([0], seen[plain[:-1]]))
     starts = [0, *(int(t) for t in plain[seen[plain] > before] if t > 0)]
-    text = sdoc.text
+    text = sdoc.text if text is None else text  # Doc.text joins every token's text: pass it when known
     spans: list[tuple[int, int]] = []
     for first, stop in zip(starts, [*starts[1:], len(sdoc)], strict=True):
         a = int(table[first, 1])
