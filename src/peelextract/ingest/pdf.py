@@ -61,7 +61,7 @@ def _aligned_text(utf16: bytes, n: int) -> str:
 
 
 @lru_cache(maxsize=1)
-def _char_calls(raw: Any) -> tuple[Any, Any]:
+def _char_calls(raw: Any) -> tuple[Any, Any, Any]:
     """pdfium's per-character box and font size functions, called with plain addresses.
 
     The two calls per character are most of the reading time; through pypdfium2's bindings each converts a
@@ -71,11 +71,12 @@ def _char_calls(raw: Any) -> tuple[Any, Any]:
     the GIL during each call as it does for the bindings."""
     box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
     size = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_void_p, ctypes.c_int)
-    box_at = ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
-    size_at = ctypes.cast(raw.FPDFText_GetFontSize, ctypes.c_void_p).value
-    if not box_at or not size_at:
+    weight = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+    found = (raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight)
+    at = [a for a in (ctypes.cast(f, ctypes.c_void_p).value for f in found) if a]
+    if len(at) != len(found):
         raise RuntimeError("pdfium's text functions have no address")  # not in any pypdfium2 build
-    return box(box_at), size(size_at)
+    return box(at[0]), size(at[1]), weight(at[2])
 
 
 def _page_chars(raw: Any, textpage: Any, height: float) -> tuple[str, array, array, array]:  # type: ignore[type-arg]
@@ -89,7 +90,7 @@ def _page_chars(raw: Any, textpage: Any, height: float) -> tuple[str, array, arr
     buf = ctypes.create_string_buffer((n + 1) * 2)
     raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     text = _aligned_text(buf.raw[: n * 2], n)
-    loose, size_of = _char_calls(raw)
+    loose, size_of, _ = _char_calls(raw)
     handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     rects = (raw.FS_RECTF * n)()  # left, top, right, bottom: float32, bottom-left origin
     base = ctypes.addressof(rects)
@@ -101,7 +102,7 @@ def _page_chars(raw: Any, textpage: Any, height: float) -> tuple[str, array, arr
     # In double then rounded to float32, as storing ``height - rect.top`` into an array("f") did.
     ltrb[:, 1::2] = height - ltrb[:, 1::2]
     boxes = array("f", ltrb.astype(np.float32).tobytes())
-    return text, boxes, array("f", sizes), _weights(raw, textpage.raw, text)
+    return text, boxes, array("f", sizes), _weights(raw, handle, text)
 
 
 def _weights(raw: Any, handle: Any, text: str) -> array:  # type: ignore[type-arg]
@@ -111,12 +112,17 @@ def _weights(raw: Any, handle: Any, text: str) -> array:  # type: ignore[type-ar
     import numpy as np
 
     n = len(text)
-    asked = [0, *(i for i in range(1, n) if text[i] in " \r\n" or text[i - 1] in " \r\n")]
-    weight_of = raw.FPDFText_GetFontWeight
-    values = np.array([weight_of(handle, i) for i in asked], dtype=np.int16)
-    # Index of the last character asked at or before each character (np.searchsorted over ``asked``).
-    last = np.searchsorted(np.array(asked), np.arange(n), side="right") - 1
-    return array("h", values[last].tobytes())
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    gap = (codes == 32) | (codes == 13) | (codes == 10)
+    ask = gap.copy()
+    ask[1:] |= gap[:-1]
+    ask[0] = True
+    asked = np.flatnonzero(ask)
+    weight_of = _char_calls(raw)[2]
+    values = np.array([weight_of(handle, i) for i in asked.tolist()], dtype=np.int16)
+    # Each character takes the answer at the last character asked at or before it.
+    last = np.maximum.accumulate(np.where(ask, np.arange(n), 0))
+    return array("h", values[np.searchsorted(asked, last)].tobytes())
 
 
 def pdf_to_pages(src: SourceBytes, limits: Limits) -> PdfPages:
