@@ -179,6 +179,17 @@ class DocumentBuilder:
         row: int | None = None,
     ) -> None:
         """Add a block from (char, source offset, page, box) tuples, normalising as it goes."""
+        items = list(chars)
+        text = "".join([c for c, _, _, _ in items])
+        if text and not _SPECIAL.search(text) and text == text.strip():
+            # Printable ASCII, single spaces inside: already normal, every character kept as it is (the
+            # loop below would give the same); half of a PDF's characters, without a Python step each.
+            _, where, pgs, bxs = zip(*items, strict=True)
+            if None in bxs:
+                bxs = tuple(b or _NO_BOX for b in bxs)
+            flat = array("f", chain.from_iterable(bxs))
+            self._append(kind, text, array("i", where), level, page, row, array("h", pgs), flat)
+            return
         out: list[str] = []
         offs: list[int] = []
         pages: list[int] = []
@@ -186,7 +197,7 @@ class DocumentBuilder:
         # Bound methods: this loop runs once per character of a PDF (a third of the layout stage).
         put, put_off, put_page, put_box = out.append, offs.append, pages.append, boxes.append
         pending: tuple[int, int, BBox] | None = None
-        for ch, off, pg, box in chars:
+        for ch, off, pg, box in items:
             # Printable ASCII is already normal: skip the lookup for the common case.
             rep = ch if "!" <= ch <= "~" else normalise_char(ch)
             if rep == " ":
