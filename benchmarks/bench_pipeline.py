@@ -242,7 +242,7 @@ import peelextract.pipeline
 mark("the pipeline's other modules (rules, regexes)")
 from peelextract.nlp import pipeline
 pipeline()
-mark("spaCy: import + blank English + sentencizer")
+mark("spaCy: import + the English tokenizer")
 from pathlib import Path
 from peelextract.pipeline import path_to_report
 from peelextract.publish.report_json import write_report
