@@ -3,10 +3,14 @@ once by fixtures/make_pdf.py and cached under benchmarks/.cache/, like bench_pip
 (``--text``). Force names come from FORCES, so report ids differ for the first 42 copies; every copy has
 different bytes, so every copy is really extracted.
 
-    .venv/bin/python benchmarks/bench_ingest.py [-n 130] [--text] [--skip-processes]
+    .venv/bin/python benchmarks/bench_ingest.py [-n 130] [--round 43] [--text] [--skip-processes]
 
 Prints one table: one-by-one library loop, Prefect flow on threads and on processes, an unchanged re-run
-(flow and plain library), and Prefect's overhead per run (empty batch) and per report.
+(flow and plain library), a whole round (the first ``--round`` PDFs, a new OUT) once the temporary server is
+up, and Prefect's overhead per run (empty batch) and per report. Then the issue-15 ratios: each flow ÷
+(N × the in-process time per report ÷ cores), the in-process time per report being the library loop's
+(target ≤ 1.3, plus Prefect's fixed start); and peak memory (this process's VmHWM, which ran every case,
+and the largest child: extraction workers, the temporary Prefect server).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -64,11 +69,20 @@ def flow_run(inbox: Path, out: Path, runner: str) -> tuple[float, int]:
     return time.perf_counter() - t0, summary.count("extracted")
 
 
+def vm_hwm_mb() -> float:
+    return int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
+
+
+def children_maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=130)
     ap.add_argument("--skip-processes", action="store_true")
     ap.add_argument("--text", action="store_true", help="text copies instead of PDFs")
+    ap.add_argument("--round", type=int, default=43, help="PDFs in the whole-round case (0: skip it)")
     args = ap.parse_args()
     logging.disable(logging.WARNING)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
@@ -109,12 +123,22 @@ def main() -> int:
         rows.append(("unchanged re-run, Prefect flow (threads)", t_re, n))
         t_relib, n = library_loop(inbox, tmp / "o-thr")
         rows.append(("unchanged re-run, library loop", t_relib, n))
+        if args.round:
+            round_inbox = tmp / "round"
+            round_inbox.mkdir()
+            for path in sorted(inbox.iterdir())[: args.round]:
+                (round_inbox / path.name).symlink_to(path.resolve())
+            os.environ["PEELEXTRACT_EXTRACT_PROCESSES"] = str(workers)
+            t_round, n = flow_run(round_inbox, tmp / "o-round", "threads")
+            del os.environ["PEELEXTRACT_EXTRACT_PROCESSES"]
+            rows.append((f"a whole round: {args.round} PDFs, new OUT, server up, {workers} processes", t_round, n))
         empty_run = rows[1][1]
         kind = "text" if args.text else "PDF"
         print(f"\nIngestion of {args.n} {kind} report copies ({os.cpu_count()} CPUs)\n")
         print(f"{'case':62} {'seconds':>8} {'extracted':>9} {'s/report':>9}")
         for name, secs, extracted in rows:
-            per = secs / args.n if "empty" not in name else float("nan")
+            count = args.round if name.startswith("a whole round") else args.n
+            per = secs / count if "empty" not in name else float("nan")
             print(f"{name:62} {secs:8.2f} {extracted:9d} {per:9.3f}")
         print(f"\nPrefect overhead per run (empty batch): {empty_run:.2f} s")
         print(
@@ -122,6 +146,15 @@ def main() -> int:
             " (threads flow − library loop − empty run, / N)"
         )
         print(f"Prefect overhead per report, unchanged run: {(t_re - t_relib - empty_run) / args.n * 1000:.1f} ms")
+        ideal = t_lib / workers  # N × in-process time per report ÷ cores
+        print(f"\nN × in-process time ÷ {workers} cores = {ideal:.2f} s (in-process: {t_lib / args.n:.3f} s/report)")
+        for name, secs in (
+            ("threads flow", t_thr),
+            (f"threads + {workers} extraction processes", t_pool),
+            (f"threads + {workers} processes, less Prefect's per-run cost", t_pool - empty_run),
+        ):
+            print(f"  {name:58} ÷ that = {secs / ideal:5.2f}")
+        print(f"Peak RSS: this process {vm_hwm_mb():.0f} MB; largest child {children_maxrss_mb():.0f} MB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

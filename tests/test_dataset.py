@@ -19,12 +19,13 @@ import pytest
 
 from peelextract.cli import main
 from peelextract.document import Document
-from peelextract.errors import ContractError, InputError, SchemaVersionError
+from peelextract.errors import ContractError, InputError, PublishError, SchemaVersionError
 from peelextract.models import Report
 from peelextract.publish.dataset import build_dataset, publish_reports
 from peelextract.publish.report_json import read_report, report_to_json, write_report
 from peelextract.publish.tables import TABLES
 from peelextract.rounds.vocab import slug
+from tests.conftest import REPORTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ID = "cleveland-police-2021-22"
@@ -89,11 +90,14 @@ def all_db_contents(out: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def export_bytes(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((out / "dataset").iterdir())}
+    root = out / "dataset"
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def jsonl(out: Path, table: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (out / "dataset" / f"{table}.jsonl").read_text("utf-8").splitlines()]
+    """A table's rows from its JSON Lines files (one per report, a folder per round), in file order."""
+    files = sorted((out / "dataset" / "jsonl" / table).glob("*/*.jsonl"))
+    return [json.loads(line) for path in files for line in path.read_text("utf-8").splitlines()]
 
 
 @pytest.fixture()
@@ -140,9 +144,9 @@ def three_shared(tmp_path_factory: pytest.TempPathFactory, sample: tuple[Report,
 
 def test_files_are_written(one: Path) -> None:
     assert (one / "peel.duckdb").is_file()
-    for name in TABLE_NAMES:
-        assert (one / "dataset" / f"{name}.parquet").is_file()
-        assert (one / "dataset" / f"{name}.jsonl").is_file()
+    for name in TABLE_NAMES:  # every table has its files for every report, rows or none
+        assert (one / "dataset" / "parquet" / name / "2021-22" / f"{SAMPLE_ID}.parquet").is_file()
+        assert (one / "dataset" / "jsonl" / name / "2021-22" / f"{SAMPLE_ID}.jsonl").is_file()
     assert not list(one.glob("*.tmp")) and not list((one / "dataset").glob(".*"))
 
 
@@ -188,23 +192,21 @@ def test_grades_wide_has_one_row_with_every_grade(one: Path) -> None:
 
 def test_parquet_read_with_pyarrow_matches_duckdb(one: Path) -> None:
     for name in TABLE_NAMES:
-        table = pq.read_table(one / "dataset" / f"{name}.parquet")
+        table = pq.read_table(one / "dataset" / "parquet" / name)  # the folder: every report's file as one table
         with duckdb.connect(str(one / "peel.duckdb"), read_only=True) as con:
             cur = con.execute(f"SELECT * FROM {name}")
             db_names = [d[0] for d in cur.description]
             db_set = sorted(cur.fetchall())
         assert table.column_names == db_names
         assert sorted(tuple(r.values()) for r in table.to_pylist()) == db_set
-        assert [
-            json.loads(line) for line in (one / "dataset" / f"{name}.jsonl").read_text("utf-8").splitlines()
-        ] == table.to_pylist()
-    grades = pq.read_table(one / "dataset" / "grades.parquet")
+        assert jsonl(one, name) == table.to_pylist()
+    grades = pq.read_table(one / "dataset" / "parquet" / "grades")
     assert grades.num_rows == 10
     assert grades.schema.field("id").nullable is False
     assert str(grades.schema.field("evidence_start").type) == "int64"
-    assert pq.read_table(one / "dataset" / "case_counts.parquet").num_rows == 12
-    assert pq.read_table(one / "dataset" / "ci_percentages.parquet").num_rows == 8
-    meta = pq.read_metadata(one / "dataset" / "grades.parquet")
+    assert pq.read_table(one / "dataset" / "parquet" / "case_counts").num_rows == 12
+    assert pq.read_table(one / "dataset" / "parquet" / "ci_percentages").num_rows == 8
+    meta = pq.read_metadata(one / "dataset" / "parquet" / "grades" / "2021-22" / f"{SAMPLE_ID}.parquet")
     assert meta.schema.to_arrow_schema().metadata[b"peelextract.table"] == b"grades"
 
 
@@ -294,7 +296,7 @@ def test_republishing_one_report_changes_only_its_rows(tmp_path: Path, sample: t
     new_case_ids = {r["id"] for r in db_dicts(out, f"SELECT id FROM case_counts {east}")}
     assert len(new_case_ids) == 9 and new_case_ids < old_case_ids  # the 3 dropped findings left no stale rows
     assert len(db_rows(out, "reports")) == 2
-    assert pq.read_table(out / "dataset" / "case_counts.parquet").num_rows == 12 + 9
+    assert pq.read_table(out / "dataset" / "parquet" / "case_counts").num_rows == 12 + 9
     wide = {r["report_id"]: r for r in db_dicts(out, "SELECT * FROM grades_wide")}
     assert wide["eastshire-police-2021-22"]["investigating-crime"] == "Inadequate"
     assert wide[SAMPLE_ID]["investigating-crime"] == "Requires improvement"
@@ -540,3 +542,51 @@ def test_docs_query_runs(three_shared: Path, monkeypatch: pytest.MonkeyPatch, na
         rows = result if isinstance(result, list) else result.to_dict("records")
     assert name in CHECKS, f"every worked query needs a <!-- check: name --> marker ({code[:40]!r})"
     CHECKS[name](rows)
+
+
+# --- partitioned files ---------------------------------------------------------------------------------
+
+
+def test_publishing_one_report_writes_only_its_files(three: Path) -> None:
+    """An upsert rewrites the files of its reports only: the others keep their inode and bytes."""
+    files = {p: (p.stat().st_ino, p.read_bytes()) for p in (three / "dataset").rglob("*") if p.is_file()}
+    publish_reports(three, [read_report(three / f"{SAMPLE_ID}.json")])
+    after = {p: (p.stat().st_ino, p.read_bytes()) for p in (three / "dataset").rglob("*") if p.is_file()}
+    assert after.keys() == files.keys()
+    rewritten = {p for p in files if after[p][0] != files[p][0]}
+    assert rewritten == {p for p in files if p.stem == SAMPLE_ID} and len(rewritten) == 2 * len(TABLE_NAMES)
+    assert all(after[p][1] == files[p][1] for p in files)
+
+
+def test_a_build_removes_the_files_of_removed_reports_and_the_flat_layout(three: Path) -> None:
+    (three / "dataset" / "grades.parquet").write_bytes(b"left by the one-file-per-table layout")
+    (three / "eastshire-police-2021-22.json").unlink()
+    build_dataset(three)
+    assert not list((three / "dataset").rglob("eastshire-police-2021-22.*"))
+    assert not list((three / "dataset").glob("*.*"))
+    assert {r["report_id"] for r in jsonl(three, "reports")} == {SAMPLE_ID, "cleveland-police-2023-25"}
+    assert sorted(p.name for p in (three / "dataset" / "parquet" / "grades").iterdir()) == ["2021-22", "2023-25"]
+
+
+def test_extract_updates_the_dataset_without_rebuilding_it(tmp_path: Path) -> None:
+    """`extract` upserts the reports it extracted: the other reports' files are not rewritten."""
+    out = tmp_path / "out"
+    assert main(["extract", str(REPORTS / "cleveland-police_peel-2021-22.txt"), "--out", str(out), "-q"]) == 0
+    first = {p: p.stat().st_ino for p in (out / "dataset").rglob("*") if p.is_file()}
+    second = REPORTS / "southvale-constabulary_peel-2023-25-synthetic.txt"
+    assert main(["extract", str(second), "--out", str(out), "-q"]) == 0
+    assert {p: p.stat().st_ino for p in first} == first
+    ids = {r["report_id"] for r in db_dicts(out, "SELECT report_id FROM reports")}
+    assert ids == {SAMPLE_ID, "southvale-constabulary-2023-25"}
+    assert {r["report_id"] for r in jsonl(out, "reports")} == ids
+
+
+def test_a_dataset_file_that_cannot_be_written_is_a_publish_error(tmp_path: Path) -> None:
+    from peelextract.publish.dataset_export import replace_derived
+
+    (tmp_path / "grades").write_text("a file where the table's folder should be", encoding="utf-8")
+    with pytest.raises(PublishError, match="cannot write"):
+        replace_derived(tmp_path / "grades" / "2021-22" / "x.parquet", b"rows")
+    replace_derived(tmp_path / "cases" / "2021-22" / "x.parquet", b"rows")
+    assert (tmp_path / "cases" / "2021-22" / "x.parquet").read_bytes() == b"rows"
+    assert [p.name for p in (tmp_path / "cases" / "2021-22").iterdir()] == ["x.parquet"]  # no temp file left

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peelextract.document import Document, normalise_char, normalise_text
@@ -74,3 +74,32 @@ def test_bug_spacy_sees_overlong_runs_masked_at_the_same_length() -> None:
     assert words[4] == "x" * 99 + "?"  # a run ending a sentence keeps its full stop or question mark
     assert words[6] == "x" * (len("https://example.org/") + 70) + "."
     assert tokenizer_text("short words only.") == "short words only."
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab~! \u2019\u00ad\t", max_size=40))
+def test_add_chars_keeps_each_kept_characters_source(raw: str) -> None:
+    """Blocks of plain ASCII take a fast path: both paths keep, for every output character, the offset and
+    box of the source character it came from; spaces collapse onto the first of a run, ends are trimmed."""
+    from peelextract.document import DocumentBuilder
+    from peelextract.models import Source
+
+    builder = DocumentBuilder(Source(name="t", sha256="0" * 64, size=0, format="pdf"), with_boxes=True)
+    builder.add_chars("paragraph", [(c, i, 1, (float(i), 0.0, float(i) + 1, 1.0)) for i, c in enumerate(raw)])
+    doc = builder.build()
+    expected: list[tuple[str, int]] = []
+    pending: tuple[str, int] | None = None
+    for i, c in enumerate(raw):
+        rep = normalise_char(c)
+        if rep == " ":
+            if expected and pending is None:
+                pending = (" ", i)
+            continue
+        if pending is not None:
+            expected.append(pending)
+            pending = None
+        expected.extend((r, i) for r in rep)
+    assert doc.text == "".join(r for r, _ in expected)
+    assert list(doc.src_offsets) == [i for _, i in expected]
+    assert doc.char_boxes is not None
+    assert list(doc.char_boxes)[0::4] == [float(i) for _, i in expected]

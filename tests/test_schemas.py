@@ -66,7 +66,9 @@ def test_table_schemas_describe_the_parquet_files(tmp_path: Path, sample: tuple[
     for table in TABLES:
         schema = json.loads((SCHEMAS / TABLES_DIR / f"{table.name}.schema.json").read_text("utf-8"))
         assert schema["schema_version"] == SCHEMA_VERSION
-        parquet = pq.read_schema(out / "dataset" / f"{table.name}.parquet")
+        parquet = pq.read_schema(
+            out / "dataset" / "parquet" / table.name / "2021-22" / f"{sample[0].report.id}.parquet"
+        )
         assert parquet.names == [c["name"] for c in schema["columns"]], table.name
         for col in schema["columns"]:
             field = parquet.field(col["name"])

@@ -37,6 +37,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     pool = WorkerPool(1, max_seconds=limits.max_seconds, max_memory=limits.max_memory, preload=EXTRACT_PRELOAD)
     pool.start()  # forked before the progress bar's thread starts
     taken: dict[str, str] = {}
+    written: list[Path] = []
     try:
         with out_lock(out), Progress(len(args.inputs), description="extract", unit="report", quiet=args.quiet) as bar:
             for name in args.inputs:
@@ -50,6 +51,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                     bar.advance(path.name, ok=False, line=error_line(path, exc))
                     continue
                 taken[done.report_id] = name
+                written.append(Path(done.written))
                 if done.replaced:
                     print(f"peelextract: {path}: {done.replaced}", file=sys.stderr)
                 bar.advance(
@@ -57,10 +59,10 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                     line=f"{path}: {done.written} ({done.grades} grades, {done.case_counts} case counts, "
                     f"{done.ci_percentages} CI percentages, {done.warnings} warnings)",
                 )
+            if bar.failed == 0 and args.dataset:
+                _update_dataset(out, written)  # under OUT's lock, like the reports themselves
     finally:
         pool.close()
-    if bar.failed == 0 and args.dataset:
-        _update_dataset(out)
     return EXIT_FAILED if bar.failed else EXIT_OK
 
 
@@ -81,10 +83,13 @@ def describe_failure(path: Path, exc: PeelError) -> str:
     return f"{where}: {detail}"
 
 
-def _update_dataset(out: Path) -> None:
-    from peelextract.publish.dataset import build_dataset  # DuckDB and pyarrow: only when there is work
+def _update_dataset(out: Path, written: list[Path]) -> None:
+    """The dataset rows and files of the reports this batch wrote, read back through the one report reader;
+    not a rebuild of OUT."""
+    from peelextract.publish.dataset import publish_reports  # DuckDB and pyarrow: only when there is work
+    from peelextract.publish.report_json import read_report
 
-    build_dataset(out)
+    publish_reports(out, [read_report(p) for p in written])
 
 
 def _schema(args: argparse.Namespace, settings: Settings) -> int:

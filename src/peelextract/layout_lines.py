@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import regex
+
 from peelextract.models import BBox
 from peelextract.pages import PdfPage
 
@@ -38,43 +40,85 @@ class Line:
     tag: int = 0  # the structure tag of its characters (see PdfPage.tags); 0 when untagged
 
 
-def _make_line(page: int, idx: list[int], p: PdfPage, tag: int = 0) -> Line | None:
-    text, sizes_of, boxes = p.text, p.sizes, p.boxes
-    sizes = Counter(sizes_of[i] for i in idx if text[i] != " ")
-    if not sizes:
+@dataclass(frozen=True)
+class _PageChars:
+    """One page's per-character values as Python lists, converted once per page (C loops) rather than
+    indexed out of the arrays several times per character: a line is then made of slices of these."""
+
+    text: str
+    boxes: list[BBox]
+    sizes: list[float]
+    bottoms: list[float]
+    heavy: list[bool]
+
+    @classmethod
+    def of(cls, p: PdfPage) -> _PageChars:
+        import numpy as np
+
+        grid = np.frombuffer(p.boxes, dtype=np.float32).reshape(-1, 4)
+        x0, top, x1, bottom = (grid[:, k].tolist() for k in range(4))
+        heavy = (np.frombuffer(p.weights, dtype=np.int16) >= 600).tolist()
+        return cls(p.text, list(zip(x0, top, x1, bottom, strict=True)), p.sizes.tolist(), bottom, heavy)
+
+
+_ASCII_DIGIT = regex.compile(r"[0-9]")
+_SOFT_CHAR = regex.compile("[\ufffe\x02]")
+_RUN = regex.compile(r"[^\r\n]+")
+
+
+def _make_line(page: int, start: int, end: int, pc: _PageChars, tag: int = 0) -> Line | None:
+    """The line of characters ``start:end`` (a run without line breaks), or None when it is blank."""
+    seg = pc.text[start:end]
+    sizes_of = pc.sizes[start:end]
+    bottoms = pc.bottoms[start:end]
+    if sizes_of.count(sizes_of[0]) == len(sizes_of):  # one size throughout, the common case
+        if not seg.strip(" "):
+            return None
+        size, base = sizes_of[0], max(bottoms)
+    else:  # the most common size of the non-space characters, the first seen on a tie
+        sizes = Counter([s for c, s in zip(seg, sizes_of, strict=True) if c != " "])
+        if not sizes:
+            return None
+        size = sizes.most_common(1)[0][0]
+        base = max([b for s, b in zip(sizes_of, bottoms, strict=True) if abs(s - size) < 0.2])
+    # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline.
+    small, low = size * 0.85, base - size * 0.15
+    digits = (m.start() for m in _ASCII_DIGIT.finditer(seg)) if seg.isascii() else _digit_positions(seg)
+    drop = {k for k in digits if sizes_of[k] <= small and bottoms[k] < low}
+    # A soft hyphen before the line's last character is a hyphen inside a line (U+2011 in the source).
+    soft = [m.start() for m in _SOFT_CHAR.finditer(seg, 0, len(seg) - 1)]
+    chars, boxes = seg, pc.boxes[start:end]
+    if drop or soft:
+        listed = list(seg)
+        for k in soft:
+            listed[k] = "-"
+        keep = [k for k in range(len(seg)) if k not in drop]
+        chars, boxes = "".join([listed[k] for k in keep]), [boxes[k] for k in keep]
+    stripped = chars.lstrip()
+    lead = len(chars) - len(stripped)
+    stripped = stripped.rstrip()
+    if not stripped:
         return None
-    size = sizes.most_common(1)[0][0]
-    base = max(boxes[4 * i + 3] for i in idx if abs(sizes_of[i] - size) < 0.2)
-    kept: list[tuple[str, BBox]] = []
-    last = len(idx) - 1
-    for pos, i in enumerate(idx):
-        ch = text[i]
-        k = 4 * i
-        if ch in _SOFT and pos < last:
-            ch = "-"  # a hyphen inside a line (U+2011 in the source), not a line-end break
-        # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline.
-        elif ch.isdigit() and sizes_of[i] <= size * 0.85 and boxes[k + 3] < base - size * 0.15:
-            continue
-        kept.append((ch, (boxes[k], boxes[k + 1], boxes[k + 2], boxes[k + 3])))
-    while kept and kept[-1][0].isspace():
-        kept.pop()
-    while kept and kept[0][0].isspace():
-        kept.pop(0)
-    if not kept:
-        return None
-    heavy = sum(1 for i in idx if p.weights[i] >= 600 and not p.text[i].isspace())
+    boxes = boxes[lead : lead + len(stripped)]
+    heavy_of = pc.heavy[start:end]
+    heavy = sum([1 for c, h in zip(seg, heavy_of, strict=True) if h and not c.isspace()]) if any(heavy_of) else 0
+    lefts, tops, rights, lows = zip(*boxes, strict=True)
     return Line(
         page=page,
-        chars=kept,
-        text="".join(c for c, _ in kept),
-        top=min(b[1] for _, b in kept),
-        bottom=max(b[3] for _, b in kept),
-        x0=min(b[0] for _, b in kept),
-        x1=max(b[2] for _, b in kept),
+        chars=list(zip(stripped, boxes, strict=True)),
+        text=stripped,
+        top=min(tops),
+        bottom=max(lows),
+        x0=min(lefts),
+        x1=max(rights),
         size=size,
-        bold=heavy * 2 > sum(1 for c, _ in kept if not c.isspace()),
+        bold=heavy > 0 and heavy * 2 > sum([1 for c in stripped if not c.isspace()]),
         tag=tag,
     )
+
+
+def _digit_positions(seg: str) -> list[int]:
+    return [k for k, c in enumerate(seg) if c.isdigit()]
 
 
 def _breaks_line(p: PdfPage, i: int) -> bool:
@@ -90,50 +134,44 @@ def _breaks_line(p: PdfPage, i: int) -> bool:
 
 
 def page_to_lines(p: PdfPage) -> list[Line]:
-    if p.tags is not None:
-        return [line for idx, tag in _tagged_runs(p, p.tags) if (line := _make_line(p.number, idx, p, tag))]
-    lines: list[Line] = []
-    current: list[int] = []
-    for i, ch in enumerate(p.text):
-        if ch in _BREAKS:
-            if current:
-                line = _make_line(p.number, current, p)
-                if line:
-                    lines.append(line)
-                current = []
-            continue
-        current.append(i)
-        if ch in _SOFT and _breaks_line(p, i):
-            line = _make_line(p.number, current, p)
-            if line:
-                lines.append(line)
-            current = []
-    if current:
-        line = _make_line(p.number, current, p)
-        if line:
-            lines.append(line)
-    return lines
+    pc = _PageChars.of(p)
+    runs = _tagged_runs(p, p.tags) if p.tags is not None else _runs(p)
+    return [line for start, end, tag in runs if (line := _make_line(p.number, start, end, pc, tag))]
 
 
-def _tagged_runs(p: PdfPage, tags: array) -> Iterator[tuple[list[int], int]]:  # type: ignore[type-arg]
-    """The character indices of each line of a tagged page, with the tag of the line's characters: as
-    ``page_to_lines`` splits them, and also where the tag of the next non-space character changes."""
-    current: list[int] = []
+def _runs(p: PdfPage) -> Iterator[tuple[int, int, int]]:
+    """(start, end, 0) of each line of an untagged page: the runs between pdfium's line breaks, split
+    after a soft hyphen that ends a line."""
+    for m in _RUN.finditer(p.text):
+        start, end = m.span()
+        for soft in _SOFT_CHAR.finditer(p.text, start, end):
+            if _breaks_line(p, soft.start()):
+                yield start, soft.end(), 0
+                start = soft.end()
+        if start < end:
+            yield start, end, 0
+
+
+def _tagged_runs(p: PdfPage, tags: array) -> Iterator[tuple[int, int, int]]:  # type: ignore[type-arg]
+    """(start, end, tag) of each line of a tagged page, with the tag of the line's characters: as
+    ``_runs`` splits them, and also where the tag of the next non-space character changes."""
+    start = -1  # no line open
     tag: int | None = None
     for i, ch in enumerate(p.text):
         if ch in _BREAKS:
-            if current:
-                yield current, tag or 0
-            current, tag = [], None
+            if start >= 0:
+                yield start, i, tag or 0
+            start, tag = -1, None
             continue
         if ch != " ":
             if tag is not None and tags[i] != tag:
-                yield current, tag
-                current = []
+                yield start, i, tag
+                start = -1
             tag = tags[i]
-        current.append(i)
+        if start < 0:
+            start = i
         if ch in _SOFT and _breaks_line(p, i):
-            yield current, tag or 0
-            current, tag = [], None
-    if current:
-        yield current, tag or 0
+            yield start, i + 1, tag or 0
+            start, tag = -1, None
+    if start >= 0:
+        yield start, len(p.text), tag or 0

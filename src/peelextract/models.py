@@ -14,7 +14,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 GradeName = Literal["Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate"]
 # Best first; publish ranks grades in this order. The vocabulary (rounds.scales) derives grade words from it.

@@ -8,13 +8,22 @@ spaCy sees a copy of each block in which any run of more than 64 non-space chara
 (its last character kept when it ends a sentence), same length, so offsets do not move. No word of a
 report is that long; a run that is (28,882 "?" in a fuzzed input) made the tokenizer strip one suffix at
 a time and took 115 s.
+
+Start-up: ``import spacy`` runs ``spacy/__init__``, which imports ``spacy.cli`` only to re-export
+``spacy.info`` — typer, weasel, requests, httpx: about 0.2 s of a 0.4 s import, none of it used here.
+``_import_spacy`` keeps that import out (``spacy.cli`` still imports normally afterwards), and the pipeline
+is built from ``English()`` rather than ``spacy.blank("en")``, which scans the installed packages' entry
+points for languages. Both build the same tokenizer and sentencizer (the golden tests check the output).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+import types
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -22,21 +31,61 @@ from peelextract.document import Document
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
 _LONG_RUN = regex.compile(r"\S{65,}")
 _SENTENCE_END = frozenset(".!?")
 _SENTENCE_KINDS = frozenset({"paragraph", "list_item", "caption", "heading", "badge", "table_cell", "footnote"})
+_WHOLE_KINDS = frozenset({"heading", "badge", "table_cell"})
+
+
+_IMPORT_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    import spacy
+    """spaCy's blank English pipeline: its tokenizer is all this module runs (``sentence_spans`` does the
+    sentencizer's work). Of the lexical attributes computed for each new word (in Python: shape, like_num,
+    stop word, ...) it keeps IS_PUNCT, the only one read; tokenisation does not depend on them, and the
+    first document of a process creates ~1,750 words (23 ms of 58 ms saved)."""
+    with _IMPORT_LOCK:
+        _import_spacy()
+    from spacy.attrs import IS_PUNCT
+    from spacy.lang.en import English
 
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
+    nlp = English()
+    vocab: Any = nlp.vocab  # lex_attr_getters is not in spaCy's type stubs
+    vocab.lex_attr_getters = {IS_PUNCT: vocab.lex_attr_getters[IS_PUNCT]}
     return nlp
+
+
+def _import_spacy() -> None:
+    """``import spacy`` without ``spacy.cli``: while spaCy's ``__init__`` runs, ``spacy.cli`` and
+    ``spacy.cli.info`` are placeholders (``spacy.info`` calls the real one when used); then they are
+    removed, so a later ``import spacy.cli`` loads the real package."""
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        return
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []
+    info = types.ModuleType("spacy.cli.info")
+    info.info = _spacy_info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info
+    try:
+        import spacy
+    finally:
+        for name, placeholder in (("spacy.cli.info", info), ("spacy.cli", cli)):
+            if sys.modules.get(name) is placeholder:
+                del sys.modules[name]
+    if getattr(spacy, "cli", None) is cli:
+        delattr(spacy, "cli")
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
 
 
 def tokenizer_text(text: str) -> str:
@@ -51,18 +100,60 @@ def _mask(m: regex.Match[str]) -> str:
 
 
 def document_to_sentences(doc: Document) -> list[tuple[int, int]]:
-    """(start, end) of every sentence, in document order; headings and badges are one sentence each."""
+    """(start, end) of every sentence, in document order; headings, badges and table cells are one
+    sentence each (and are not tokenised)."""
     nlp = pipeline()
     blocks = [b for b in doc.blocks if b.kind in _SENTENCE_KINDS]
+    prose = iter([tokenizer_text(doc.block_text(b)) for b in blocks if b.kind not in _WHOLE_KINDS])
     spans: list[tuple[int, int]] = []
-    texts = (tokenizer_text(doc.block_text(b)) for b in blocks)
-    for block, sdoc in zip(blocks, nlp.pipe(texts, batch_size=256), strict=True):
-        if block.kind in ("heading", "badge", "table_cell"):
+    for block in blocks:
+        if block.kind in _WHOLE_KINDS:
             spans.append((block.start, block.end))
             continue
-        for sent in sdoc.sents:
-            text = sent.text.rstrip()
-            if text:
-                start = block.start + sent.start_char
-                spans.append((start, start + len(text)))
+        text = next(prose)  # the tokenizer only: sentences come from its arrays
+        spans.extend((block.start + a, block.start + b) for a, b in sentence_spans(nlp.make_doc(text), nlp, text))
     return spans
+
+
+def sentence_spans(sdoc: Doc, nlp: Language, text: str | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets in ``sdoc``'s text of each sentence, trailing whitespace dropped: what spaCy's
+    sentencizer and ``Doc.sents`` give, computed from the token arrays (the sentencizer makes a Python
+    ``Token`` per token, twice; that was a third of this stage).
+
+    The sentencizer starts a sentence at token 0, and at every token that is neither punctuation nor one of
+    its ``punct_chars`` ("plain") once a ``punct_chars`` token has been seen since the last start. Since a
+    plain token either starts a sentence or meets no ``punct_chars`` since the last start, a plain token
+    starts one exactly when a ``punct_chars`` token lies between it and the previous plain token."""
+    import numpy as np
+    from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
+
+    if len(sdoc) == 0:
+        return []
+    table = sdoc.to_array([ORTH, IDX, LENGTH, IS_PUNCT])  # uint64, one row per token
+    hashes = _punct_hashes(nlp)  # sorted: a binary search per token, cheaper than np.isin on short docs
+    at = np.minimum(np.searchsorted(hashes, table[:, 0]), len(hashes) - 1)
+    ends_sentence = hashes[at] == table[:, 0]
+    plain = np.flatnonzero(~ends_sentence & (table[:, 3] == 0))
+    seen = np.cumsum(ends_sentence)
+    before = np.concatenate(([0], seen[plain[:-1]]))
+    starts = [0, *(int(t) for t in plain[seen[plain] > before] if t > 0)]
+    text = sdoc.text if text is None else text  # Doc.text joins every token's text: pass it when known
+    spans: list[tuple[int, int]] = []
+    for first, stop in zip(starts, [*starts[1:], len(sdoc)], strict=True):
+        a = int(table[first, 1])
+        b = int(table[stop - 1, 1]) + int(table[stop - 1, 2])
+        sentence = text[a:b].rstrip()
+        if sentence:
+            spans.append((a, a + len(sentence)))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _punct_hashes(nlp: Language) -> Any:
+    """The string hashes (spaCy's ORTH) of the sentencizer's sentence-ending characters (its default
+    ``punct_chars``, which ``add_pipe("sentencizer")`` used)."""
+    import numpy as np
+    from spacy.pipeline.sentencizer import Sentencizer
+
+    chars = Sentencizer.default_punct_chars
+    return np.array(sorted({nlp.vocab.strings.add(c) for c in chars}), dtype=np.uint64)

@@ -1,4 +1,4 @@
-"""The queryable dataset: ``OUT/peel.duckdb`` plus ``OUT/dataset/<table>.parquet`` and ``.jsonl``.
+"""The queryable dataset: ``OUT/peel.duckdb`` plus ``OUT/dataset/{parquet,jsonl}/<table>/<round>/<report-id>.*``.
 
 The report JSON files are the source of truth; the dataset is derived from them and can always be rebuilt.
 
@@ -10,9 +10,11 @@ The report JSON files are the source of truth; the dataset is derived from them 
   leaves stale rows and a failure leaves the database as it was. When the database is missing, unreadable
   or was built with a different table layout, it falls back to a full rebuild.
 
-Both then rewrite the Parquet and JSON Lines exports from the database, each atomically (temp file +
-rename). Writers are serialised by an exclusive ``flock`` on ``OUT/.state/peel.duckdb.lock`` (threads and
-processes alike), since DuckDB allows one writing process per file. Rows are ordered by
+Both then write the Parquet and JSON Lines files of the reports they touched from the database, each
+atomically (temp file + rename); the files are partitioned by round and report, so an upsert costs what
+its reports cost, not what the dataset holds. A build also deletes the files of reports no longer there.
+Writers are serialised by an exclusive ``flock`` on ``OUT/.state/peel.duckdb.lock`` (threads and processes
+alike), since DuckDB allows one writing process per file. Rows are ordered by
 ``(report_id, ordinal)`` and nothing time-dependent is written, so the same reports give byte-identical
 Parquet and JSON Lines files.
 
@@ -27,8 +29,8 @@ from pathlib import Path
 
 from peelextract.errors import PublishError
 from peelextract.models import Report
-from peelextract.publish.dataset_db import DB_NAME, build_db, db_is_current, upsert_db, writer_lock
-from peelextract.publish.dataset_export import export_dataset, write_csv, write_xlsx
+from peelextract.publish.dataset_db import DB_NAME, build_db, open_current, upsert_db, writer_lock
+from peelextract.publish.dataset_export import export_reports, remove_stale, write_csv, write_xlsx
 from peelextract.publish.report_json import read_report
 
 log = logging.getLogger(__name__)
@@ -65,21 +67,32 @@ def publish_reports(out_dir: Path, reports: list[Report]) -> None:
         raise PublishError(str(out_dir), f"the same report id is given twice: {sorted(ids)}")
     with writer_lock(out_dir):
         db = out_dir / DB_NAME
-        if db_is_current(db):
-            if reports:
-                upsert_db(db, reports)
+        con = open_current(db)
+        if con is not None:
+            try:
+                if reports:
+                    export_reports(out_dir, _rounds(reports), upsert_db(con, db, reports))
+            finally:
+                con.close()
         else:
             given = set(ids)
             on_disk = [r for r in load_reports(out_dir) if r.report.id not in given]
-            build_db(out_dir, [*on_disk, *reports])
-        export_dataset(out_dir)
+            _build(out_dir, [*on_disk, *reports])
 
 
 def build_dataset(out_dir: Path) -> None:
     """Rebuild the database and the exports from every report JSON in ``out_dir``."""
     with writer_lock(out_dir):
-        build_db(out_dir, load_reports(out_dir))
-        export_dataset(out_dir)
+        _build(out_dir, load_reports(out_dir))
+
+
+def _build(out_dir: Path, reports: list[Report]) -> None:
+    build_db(out_dir, reports)
+    remove_stale(out_dir, export_reports(out_dir, _rounds(reports)))
+
+
+def _rounds(reports: list[Report]) -> dict[str, str]:
+    return {r.report.id: r.report.round for r in reports}
 
 
 # --- CSV and Excel -----------------------------------------------------------------------------------

@@ -1,23 +1,36 @@
-"""The dataset's files, written from the database: ``OUT/dataset/<table>.parquet`` and ``.jsonl`` (always),
-``OUT/export/<table>.csv`` and ``OUT/export/peel.xlsx`` (on request).
+"""The dataset's files, written from the database: ``OUT/dataset/parquet/<table>/<round>/<report-id>.parquet``
+and ``OUT/dataset/jsonl/<table>/<round>/<report-id>.jsonl`` (always), ``OUT/export/<table>.csv`` and
+``OUT/export/peel.xlsx`` (on request).
 
-Each file is written atomically (temp file + rename). Rows are ordered by ``(report_id, ordinal)`` and
-nothing time-dependent is written, so the same reports give byte-identical Parquet and JSON Lines files.
+Parquet and JSON Lines are partitioned by round and report: one file per report and table, so adding or
+re-extracting a report rewrites that report's files only, whatever the dataset's size (one table as one
+file made every ``extract`` rewrite every report's rows). A report without rows in a table still gets its
+(empty) files, so every table's folder holds its schema. Consumers read a table's folder (pyarrow,
+pandas, Polars read a folder of Parquet files as one table, which is why JSON Lines has a tree of its own)
+or a glob (``read_parquet('OUT/dataset/parquet/grades/*/*.parquet')``).
+
+Each file is written atomically (temp file + rename). Rows are ordered by ``(report_id, ordinal)`` within
+a file and nothing time-dependent is written, so the same reports give byte-identical files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from peelextract.publish.dataset_db import DB_NAME, VIEWS, arrow_schema, connect, quote
+from peelextract.errors import PublishError
+from peelextract.publish.dataset_db import DB_NAME, VIEWS, arrow_schema, connect, order_keys, quote
 from peelextract.publish.files import atomic_write_bytes
 from peelextract.publish.table_rows import Table
 from peelextract.publish.tables import TABLES
+from peelextract.rounds.vocab import slug
 
 if TYPE_CHECKING:
     import duckdb
@@ -30,8 +43,7 @@ EXPORT_DIR = "export"
 
 
 def _order_by(table: Table) -> str:
-    keys = ["report_id", "ordinal", "id"] if "ordinal" in table.column_names else ["report_id", "id"]
-    return ", ".join(quote(k) for k in keys)
+    return ", ".join(quote(k) for k in order_keys(table))
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: Table) -> pa.Table:
@@ -65,20 +77,97 @@ def jsonl_bytes(data: pa.Table) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def export_dataset(out_dir: Path) -> list[Path]:
-    """Rewrite ``OUT/dataset/<table>.parquet`` and ``.jsonl`` from the database, each atomically."""
-    con = connect(out_dir / DB_NAME, read_only=True)
+def partition(out_dir: Path, table: str, round_: str, report_id: str, suffix: str) -> Path:
+    """``OUT/dataset/<format>/<table>/<round slug>/<report id>.<format>``: one report's rows of one table."""
+    return out_dir / DATASET_DIR / suffix.lstrip(".") / table / slug(round_) / f"{report_id}{suffix}"
+
+
+def export_reports(out_dir: Path, rounds: Mapping[str, str], rows: Mapping[str, pa.Table] | None = None) -> list[Path]:
+    """Rewrite the Parquet and JSON Lines files of the reports in ``rounds`` (report id → round), each
+    atomically: from ``rows`` (table name → those reports' rows in published order, as ``upsert_db``
+    returns them), else from the database. Other reports' files are not read or written."""
+    ids = sorted(rounds)
+    tables = dict(rows) if rows is not None else _query_reports(out_dir, ids)
     written: list[Path] = []
-    try:
-        for table in TABLES:
-            data = read_table(con, table)
-            for suffix, blob in ((".parquet", parquet_bytes(data)), (".jsonl", jsonl_bytes(data))):
-                path = out_dir / DATASET_DIR / f"{table.name}{suffix}"
-                atomic_write_bytes(path, blob)
+    for table in TABLES:
+        for rid, part in _split_by_report(tables[table.name], ids):
+            for suffix, blob in ((".parquet", parquet_bytes(part)), (".jsonl", jsonl_bytes(part))):
+                path = partition(out_dir, table.name, rounds[rid], rid, suffix)
+                replace_derived(path, blob)
                 written.append(path)
+    _remove_flat_files(out_dir)
+    return written
+
+
+def _query_reports(out_dir: Path, ids: list[str]) -> dict[str, pa.Table]:
+    """Every table's rows of the reports ``ids``, in published order, from ``OUT/peel.duckdb``."""
+    con = connect(out_dir / DB_NAME, read_only=True)
+    try:
+        return {
+            table.name: con.sql(
+                f"SELECT * FROM {quote(table.name)} WHERE report_id IN (SELECT unnest(?)) ORDER BY {_order_by(table)}",
+                params=[ids],
+            )
+            .to_arrow_table()
+            .cast(arrow_schema(table))
+            for table in TABLES
+        }
     finally:
         con.close()
-    return written
+
+
+def replace_derived(path: Path, data: bytes) -> None:
+    """Write a dataset file atomically (temp file + rename: a reader sees the old file or the new one)
+    but without fsync. These files are derived from the report JSON files (written durably) and from
+    the database (DuckDB syncs its checkpoints); after a power cut ``dataset build`` rewrites them. An
+    fsync per file was a third of a one-report update (20 files) and most of a 1,000-report build."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise PublishError(str(path), f"cannot write {path.name} in {path.parent}: {exc.strerror or exc}") from exc
+
+
+def _split_by_report(data: pa.Table, ids: list[str]) -> Iterator[tuple[str, pa.Table]]:
+    """(report id, its rows) for every id in ``ids`` (sorted), from ``data`` sorted by report id; an id
+    without rows gets an empty table of the same schema."""
+    column = data.column("report_id").to_pylist()
+    start = 0
+    for rid in ids:
+        end = start
+        while end < len(column) and column[end] == rid:
+            end += 1
+        yield rid, data.slice(start, end - start)
+        start = end
+
+
+def remove_stale(out_dir: Path, keep: Iterable[Path]) -> None:
+    """Delete dataset files not in ``keep`` (reports whose JSON was removed), then empty folders."""
+    kept = {p.resolve() for p in keep}
+    for fmt in ("parquet", "jsonl"):
+        root = out_dir / DATASET_DIR / fmt
+        for path in root.glob(f"*/*/*.{fmt}"):
+            if path.is_file() and path.resolve() not in kept:
+                path.unlink()
+        for folder in sorted(root.glob("*/*"), reverse=True) + sorted(root.glob("*"), reverse=True):
+            if folder.is_dir():
+                with contextlib.suppress(OSError):  # not empty: keep it
+                    os.rmdir(folder)
+
+
+def _remove_flat_files(out_dir: Path) -> None:
+    """``OUT/dataset/<table>.parquet`` and ``.jsonl``, the earlier one-file-per-table layout: stale now."""
+    for path in (out_dir / DATASET_DIR).glob("*.*"):
+        if path.is_file() and path.suffix in (".parquet", ".jsonl"):
+            path.unlink()
 
 
 # --- CSV and Excel -----------------------------------------------------------------------------------

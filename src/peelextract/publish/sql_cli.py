@@ -10,7 +10,7 @@ read-only. DuckDB and rich are imported inside the command function, so ``peelex
 Output (stdout): ``table`` (default) a table, drawn by rich when it is installed, else plain aligned
 columns; ``csv`` a header row then one row per result row (NULL is an empty field); ``json`` JSON Lines, one
 object per row with the columns in query order (NULL is ``null``), the same shape as
-``OUT/dataset/<table>.jsonl``.
+``OUT/dataset/jsonl/<table>/<round>/<report-id>.jsonl``.
 """
 
 from __future__ import annotations

@@ -305,7 +305,11 @@ def table_schema(table: Table, version: str) -> dict[str, Any]:
         "description": table.description,
         "schema_version": version,
         "primary_key": "id",
-        "files": [f"dataset/{table.name}.parquet", f"dataset/{table.name}.jsonl", f"peel.duckdb: table {table.name}"],
+        "files": [
+            f"dataset/parquet/{table.name}/<round>/<report_id>.parquet",
+            f"dataset/jsonl/{table.name}/<round>/<report_id>.jsonl",
+            f"peel.duckdb: table {table.name}",
+        ],
         "columns": [
             {
                 "name": c.name,
