@@ -45,6 +45,8 @@ class ValueKind:
     ``table`` is its dataset table (None when its figures are columns of another table) and ``identity``
     the value part of a row's content-derived id there. ``checked`` is False for warnings, whose evidence
     points at values already checked. ``short`` names the kind in tight columns (the eval table).
+    ``witnesses`` names list attributes whose items carry evidence of their own (a grade's mentions):
+    validation checks each of them like the value's own evidence.
     """
 
     field: str
@@ -58,6 +60,7 @@ class ValueKind:
     aux: tuple[tuple[str, str], ...] = ()
     single: bool = False
     checked: bool = True
+    witnesses: tuple[str, ...] = ()
 
     def values(self, report: Report) -> list[Any]:
         """This kind's values in ``report``, in document order (a single value is a list of zero or one)."""
@@ -72,6 +75,12 @@ class ValueKind:
             ev = getattr(value, attr, None)
             if isinstance(ev, Evidence):
                 yield attr, ev
+
+    def witness_evidences(self, value: Any) -> Iterator[tuple[str, Evidence]]:
+        """(where, evidence) for each item of the value's witness lists (``mentions[2].evidence``)."""
+        for attr in self.witnesses:
+            for j, item in enumerate(getattr(value, attr)):
+                yield f"{attr}[{j}].evidence", item.evidence
 
 
 def _num(v: float) -> str:
@@ -150,6 +159,7 @@ KINDS: tuple[ValueKind, ...] = (
         table="grades",
         identity=lambda g: f"{g.area}|{g.grade}|{g.carried_over_year}",
         aux=(("badge", "badge"), ("sentence", "sentence"), ("table", "table")),
+        witnesses=("mentions",),
     ),
     ValueKind(
         "ungraded_areas",

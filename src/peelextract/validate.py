@@ -25,7 +25,9 @@ _STATED = regex.compile(r"^\s*\(?\s*(?P<pct>\d{1,3}(?:\.\d+)?)\s?(?:%|percent|pe
 
 
 def _evidences(report: Report) -> Iterator[tuple[str, Evidence]]:
-    """Every checked value's evidence, named by where it sits in the report (``case_counts[3].evidence``)."""
+    """Every checked value's evidence, named by where it sits in the report (``case_counts[3].evidence``),
+    its witnesses' (``grades[0].mentions[1].evidence``), and the report's own: the force's evidence and the
+    earlier judgments the report tells in passing."""
     for kind in KINDS:
         if not kind.checked:
             continue
@@ -33,6 +35,13 @@ def _evidences(report: Report) -> Iterator[tuple[str, Evidence]]:
             where = kind.field if kind.single else f"{kind.field}[{i}]"
             for attr, ev in kind.evidences(item):
                 yield f"{where}.{attr}", ev
+            for attr, ev in kind.witness_evidences(item):
+                yield f"{where}.{attr}", ev
+    info = report.report
+    if info.force_evidence is not None:
+        yield "report.force_evidence", info.force_evidence
+    for i, earlier in enumerate(info.earlier_judgments):
+        yield f"report.earlier_judgments[{i}].evidence", earlier.evidence
 
 
 def check_provenance(report: Report, doc: Document) -> None:

@@ -30,6 +30,7 @@ from peelextract.publish.table_rows import (
     EVIDENCE_COLUMNS,
     KEY_COLUMNS,
     PLACE_COLUMNS,
+    ROUND_ORDER_DOC,
     Column,
     Row,
     col,
@@ -214,7 +215,7 @@ KIND_TABLES: dict[str, KindTable] = {
         (
             *KEY_COLUMNS,
             col("force_id", "string", "Force slug, e.g. 'cleveland-police'.", False),
-            col("round_order", "integer", "Chronological rank of the round (1 = 2014 … 7 = 2023-25); null for cdi."),
+            col("round_order", "integer", ROUND_ORDER_DOC),
             col("area", "string", "Stable area key, e.g. 'investigating-crime' (same key in every round).", False),
             col("area_title", "string", "The area's title in this round.", False),
             col("grade", "string", "Outstanding, Good, Adequate, Requires improvement or Inadequate.", False),

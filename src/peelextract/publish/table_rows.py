@@ -29,6 +29,11 @@ DUCKDB_TYPES: dict[ColumnType, str] = {
     "boolean": "BOOLEAN",
 }
 PEEL_ROUNDS: tuple[str, ...] = tuple(r for r in ROUNDS if r != "cdi")
+# The column's description, from the same list, so a new round cannot leave it stale.
+ROUND_ORDER_DOC = (
+    f"Chronological rank of the round (1 = {PEEL_ROUNDS[0]} … {len(PEEL_ROUNDS)} = {PEEL_ROUNDS[-1]}); "
+    "null for cdi and for a round the vocabulary does not know yet (e.g. a later round named in its report)."
+)
 GRADED_AREA_KEYS: tuple[str, ...] = tuple(a.key for a in AREAS if not a.ungraded)
 _GRADE_RANK: dict[str, int] = {g: i + 1 for i, g in enumerate(GRADE_ORDER)}
 
@@ -111,7 +116,8 @@ def evidence_values(ev: Evidence | None, prefix: str = "evidence") -> Row:
 
 
 def round_order(round_: str) -> int | None:
-    """1 for 2014 … 7 for 2023-25; null for crime data integrity (cdi) and unknown rounds."""
+    """1 for the first PEEL round (2014) onwards, in ``ROUND_TABLE`` order; null for crime data integrity (cdi)
+    and rounds outside the vocabulary."""
     return PEEL_ROUNDS.index(round_) + 1 if round_ in PEEL_ROUNDS else None
 
 

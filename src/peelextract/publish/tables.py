@@ -23,6 +23,7 @@ from peelextract.publish.table_rows import (
     EVIDENCE_COLUMNS,
     KEY_COLUMNS,
     PLACE_COLUMNS,
+    ROUND_ORDER_DOC,
     Row,
     Table,
     col,
@@ -54,7 +55,7 @@ REPORTS = Table(
             False,
         ),
         col("round", "string", "Inspection round: 2014, 2015, 2016, 2017, 2018/19, 2021/22, 2023-25 or cdi.", False),
-        col("round_order", "integer", "Chronological rank of the round: 1 = 2014 … 7 = 2023-25; null for cdi."),
+        col("round_order", "integer", ROUND_ORDER_DOC),
         col(
             "scale",
             "string",
@@ -167,7 +168,7 @@ CRIME_RECORDING = Table(
     (
         *KEY_COLUMNS,
         col("force_id", "string", "Force slug, e.g. 'cleveland-police'.", False),
-        col("round_order", "integer", "Chronological rank of the round (1 = 2014 … 7 = 2023-25); null for cdi."),
+        col("round_order", "integer", ROUND_ORDER_DOC),
         col(
             "measure",
             "string",
