@@ -70,3 +70,13 @@ def test_unannotated_kinds_are_not_scored(sample: tuple[Report, Any]) -> None:
     )
     summary = summarise_numbers([(results, unknown_counts(report))])
     assert summary["ci.measure"]["strict"]["tp"] == 8 and summary["unknown"]["ci.measure"] == 0
+
+
+def test_a_number_field_below_its_threshold_fails_the_eval() -> None:
+    from peelextract.eval_numbers import is_number_threshold, number_threshold_checks
+
+    counts = {"tp": 1, "fp": 1, "fn": 1, "precision": 0.5, "recall": 0.5, "f1": 0.5}
+    summary = {"ci.measure": {"strict": counts}, "case.population": {"strict": {**counts, "tp": 0, "fn": 0}}}
+    checks = number_threshold_checks(summary, {"ci.measure_f1": 0.95, "case.population_f1": 0.95})
+    assert [(c["field"], c["passed"]) for c in checks] == [("case.population", True), ("ci.measure", False)]
+    assert is_number_threshold("ci.measure_f1") and not is_number_threshold("grades_f1")

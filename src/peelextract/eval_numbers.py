@@ -191,3 +191,20 @@ def numbers_lines(groups: dict[str, dict[str, Any]]) -> list[str]:
         unknown = ", ".join(f"{k} {v}" for k, v in s["unknown"].items())
         lines.append(f"  {group:<8} left unknown by the extractor: {unknown}")
     return lines
+
+
+def number_threshold_checks(summary: dict[str, Any], thresholds: dict[str, float]) -> list[dict[str, Any]]:
+    """Checks of the ``"<field>_f1"`` thresholds (``"ci.measure_f1" = 0.95``) against the strict micro F1 of
+    that number field over all gold files; the same entries as ``eval_report.check_thresholds``."""
+    checks: list[dict[str, Any]] = []
+    for key, minimum in sorted(thresholds.items()):
+        name = key.removesuffix("_f1")
+        counts = summary[name]["strict"]
+        f1 = None if counts["tp"] + counts["fn"] == 0 else float(counts["f1"])
+        passed = f1 is None or f1 >= minimum - 1e-9
+        checks.append({"threshold": key, "group": "all", "field": name, "minimum": minimum, "f1": f1, "passed": passed})
+    return checks
+
+
+def is_number_threshold(key: str) -> bool:
+    return key.endswith("_f1") and key.removesuffix("_f1") in NAMES

@@ -39,7 +39,13 @@ from typing import Any
 
 from peelextract.document import normalise_text
 from peelextract.errors import InputError, PeelError, UsageError
-from peelextract.eval_numbers import score_numbers, summarise_numbers, unknown_counts
+from peelextract.eval_numbers import (
+    is_number_threshold,
+    number_threshold_checks,
+    score_numbers,
+    summarise_numbers,
+    unknown_counts,
+)
 from peelextract.eval_report import (
     by_group,
     check_thresholds,
@@ -170,11 +176,15 @@ def evaluate_dir(gold_dir: Path, limits: Limits | None = None) -> tuple[dict[str
         "report": summarise([d for d in docs if d.kind == "report"]),
         "excerpt": summarise([d for d in docs if d.kind == "excerpt"]),
     }
-    checks = check_thresholds(groups, load_thresholds(gold_dir))
+    thresholds = load_thresholds(gold_dir)
     number_groups = {
         name: summarise_numbers([(d.numbers, d.unknowns) for d in docs if kind in ("all", d.kind)])
         for name, kind in (("all", "all"), ("report", "report"), ("excerpt", "excerpt"))
     }
+    checks = check_thresholds(groups, {k: v for k, v in thresholds.items() if not is_number_threshold(k)})
+    checks += number_threshold_checks(
+        number_groups["all"], {k: v for k, v in thresholds.items() if is_number_threshold(k)}
+    )
     result: dict[str, Any] = {
         "extractor_version": EXTRACTOR_VERSION,
         "gold_dir": str(gold_dir),
