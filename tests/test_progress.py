@@ -3,19 +3,14 @@ per-input lines elsewhere, nothing but failures when quiet."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
-import struct
-import subprocess
 import sys
-import termios
 import textwrap
 
 import pytest
 
 from peelextract.progress import Progress
-from tests.conftest import ROOT
+from tests.terminal import run_on_terminal, terminal_env
 
 NAMES = [f"report-{i}.pdf" for i in range(6)]
 BAD = "report-3.pdf"
@@ -40,40 +35,14 @@ BATCH = textwrap.dedent(
 )
 GOOD_LINES = [f"{n}: out/{n}.json" for n in NAMES if n != BAD]
 ERROR_LINE = f"peelextract: error: {BAD}: not a report"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 
 def run_on_pty(mode: str, pause: float) -> tuple[str, str]:
     """Run BATCH with stderr (and stdin) on a pseudo-terminal and stdout on a pipe; return (stdout, what the
     terminal received with the escape sequences removed)."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))  # rows, columns
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "COLUMNS": "160",
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-    }
-    for key in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CI"):
-        env.pop(key, None)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", BATCH, mode, str(pause)], stdin=slave, stdout=subprocess.PIPE, stderr=slave, env=env
-    )
-    os.close(slave)
-    received = bytearray()
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(master)
-    assert proc.stdout is not None
-    stdout = proc.stdout.read().decode()
-    assert proc.wait(timeout=60) == 0
-    return stdout, ANSI.sub("", received.decode("utf-8", "replace")).replace("\r", "\n")
+    status, stdout, terminal = run_on_terminal([sys.executable, "-c", BATCH, mode, str(pause)], terminal_env(), 60)
+    assert status == 0
+    return stdout, terminal.replace("\r", "\n")
 
 
 def test_a_terminal_shows_count_rate_time_left_and_the_current_input() -> None:

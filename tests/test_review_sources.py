@@ -26,6 +26,7 @@ from peelextract.publish.review_marks import value_evidence
 from peelextract.publish.review_pages import text_fragment
 from peelextract.publish.sources import SOURCES_DIR, keep_source, prune_sources
 from tests.conftest import REPORTS, ROOT
+from tests.terminal import run_on_terminal, terminal_env
 
 SAMPLE_PDF = REPORTS / "cleveland-police_peel-2021-22.pdf"
 SAMPLE_HTML = REPORTS / "cleveland-police_peel-2021-22.html"
@@ -176,31 +177,13 @@ def test_main_job_review_site_shows_page_images(tmp_path: Path) -> None:
 def test_review_from_pdfs_shows_its_progress_on_a_terminal_only(tmp_path: Path) -> None:
     """On a terminal (stderr a pseudo-terminal) ``peelextract review`` draws a bar counting the reports; with
     stderr a pipe it prints only the index path, as it always did."""
-    from tests.test_progress import ANSI
-
     out = tmp_path / "out"
     assert main(["extract", *map(str, sorted(INBOX.glob("*.pdf"))), "--out", str(out), "--no-dataset", "-q"]) == 0
     command = [sys.executable, "-m", "peelextract.cli", "review", str(out)]
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "160", "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
-    for key in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CI"):
-        env.pop(key, None)
+    env = terminal_env()
     plain = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert plain.returncode == 0 and plain.stderr == ""
     assert plain.stdout == f"{out / 'review' / 'index.html'}\n"
-    master, slave = os.openpty()
-    proc = subprocess.Popen(command, stdin=slave, stdout=subprocess.PIPE, stderr=slave, env=env)
-    os.close(slave)
-    received = bytearray()
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(master)
-    assert proc.stdout is not None and proc.stdout.read().decode() == plain.stdout
-    assert proc.wait(timeout=120) == 0
-    terminal = ANSI.sub("", received.decode("utf-8", "replace"))
+    status, stdout, terminal = run_on_terminal(command, env)
+    assert status == 0 and stdout == plain.stdout
     assert re.search(r"review\s.*3/3\s+\d+\.\d reports/s\s+0:00:00 left", terminal), terminal[-500:]
