@@ -19,7 +19,7 @@ from typing import Literal, TypeVar, cast
 
 from peelextract.errors import SettingsError
 
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.4.1"
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNERS: tuple[RunnerKind, ...] = ("threads", "processes", "dask")

@@ -66,8 +66,10 @@ _BE = (
 )
 # The inspectorate speaking in the present round: "we have graded", "we found", "we consider", "HMIC has assessed
 # that". Plain "we judged" is left to the "carried" family (the report tells an earlier judgment that way).
+# Who judges: the inspectorate, as "we" or by name.
+_SPEAKER = r"(?:we|HMIC(?:FRS)?|HM Inspectorate[\w ]{0,40}?|the inspectorate)"
 _WE = (
-    r"(?:we|HMIC(?:FRS)?|HM Inspectorate[\w ]{0,40}?) "
+    rf"{_SPEAKER} "
     r"(?:(?:have|has) (?:graded|judged|found|assessed|rated|considered)|"
     r"graded|grade|found|find|consider(?:ed)?|judge|assess(?:ed)?|rated?)(?: that)?"
 )
@@ -166,11 +168,13 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
         # judged it to require improvement." (no activity: the paragraph's area)
         # "In 2017 we judged the force as good at investigating crime."  "… when we judged the constabulary to be
         # good in respect of effectiveness."  "In our 2024 inspection, we judged the force to require improvement at
-        # …" One per sentence; year from the sentence, "last year" = round - 1.
+        # …"  "In its 2018 inspection, HMICFRS judged the constabulary to …" One per sentence; year from the sentence
+        # ("in 2017", "in our 2019 inspection"), "last year" = round - 1.
         (
             "carried",
             regex.compile(
-                rf"\b(?:in (?P<year>(?:19|20)\d\d),? |(?P<lastyear>last year),? )?(?:when )?we judged (?:{subj}) "
+                rf"\b(?:in (?P<year>(?:19|20)\d\d),? |(?P<lastyear>last year),? )?(?:when )?{_SPEAKER} judged "
+                rf"(?:{subj}) "
                 rf"(?:to be |as (?:being )?)?(?:{grade}|{ri_inf})(?:\s+(?:in respect of|at|in|for)\s+"
                 rf"{phrase}|(?P<phrase>)\s*(?:[.;]|$))",
                 flags,
@@ -342,7 +346,8 @@ def find_judgments(sentence: str, force: str) -> list[Judgment]:
             last_year = bool(groups.get("lastyear"))
             ago = _YEARS_AGO.search(sentence) if name in ("carried", "carried-bare") and not year else None
             if name == "carried" and year is None and not last_year and ago is None:
-                ym = _YEAR_IN_SENTENCE.search(sentence)
+                # "in 2017", and also "in our 2019 inspection", "in the 2016 efficiency inspection"
+                ym = _YEAR_IN_SENTENCE.search(sentence) or _EARLIER_YEAR.search(sentence)
                 year = ym.group("year") if ym else None
                 last_year = year is None
             elif name in ("we", "we-object"):
