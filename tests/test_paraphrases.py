@@ -13,7 +13,6 @@ stays green, and a case that starts passing turns it red so that its entry is re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +67,15 @@ def expected(case: dict[str, Any]) -> set[Fact]:
     return {(e["area"], e["grade"], e["kind"], e["year"]) for e in case["expected"]}
 
 
-def params(items: list[dict[str, Any]]) -> Iterator[Any]:
-    for item in items:
-        marks = [pytest.mark.xfail(reason="issue 11", strict=True)] if item["id"] in FAILING_TODAY else []
-        yield pytest.param(item, id=item["id"], marks=marks)
+def params(items: list[dict[str, Any]]) -> list[Any]:
+    return [
+        pytest.param(
+            item,
+            id=item["id"],
+            marks=[pytest.mark.xfail(reason="issue 11", strict=True)] if item["id"] in FAILING_TODAY else [],
+        )
+        for item in items
+    ]
 
 
 @pytest.mark.parametrize("case", params(CASES))
