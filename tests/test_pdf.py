@@ -71,7 +71,10 @@ def _squash(text: str) -> str:
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.stem)
 def test_each_evidence_is_found_in_its_page_box(path: Path) -> None:
     report, _ = extracted(path)
-    evidences = [(w, ev) for w, ev in _evidences(report) if ".table" not in w]
+    # A summary-table row runs across two columns, so a crop reads it in another order: rows (a grade's table
+    # witness and its table mention) are checked by the table tests instead.
+    rows = {(m.evidence.start, m.evidence.end) for g in report.grades for m in g.mentions if m.source == "table"}
+    evidences = [(w, ev) for w, ev in _evidences(report) if ".table" not in w and (ev.start, ev.end) not in rows]
     assert len(evidences) >= 30
     with pdfplumber.open(path) as pdf:
         for where, ev in evidences:
