@@ -87,8 +87,8 @@ def build_dataset(out_dir: Path) -> None:
 
 
 def _build(out_dir: Path, reports: list[Report]) -> None:
-    build_db(out_dir, reports)
-    remove_stale(out_dir, export_reports(out_dir, _rounds(reports)))
+    rows = build_db(out_dir, reports)
+    remove_stale(out_dir, export_reports(out_dir, _rounds(reports), rows))
 
 
 def _rounds(reports: list[Report]) -> dict[str, str]:

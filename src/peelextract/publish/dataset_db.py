@@ -236,8 +236,10 @@ def open_current(db: Path) -> duckdb.DuckDBPyConnection | None:
 # --- building and upserting ------------------------------------------------------------------------
 
 
-def build_db(out_dir: Path, reports: Sequence[Report]) -> None:
-    """Build a complete database in a temp file and rename it over ``OUT/peel.duckdb``."""
+def build_db(out_dir: Path, reports: Sequence[Report]) -> dict[str, pa.Table]:
+    """Build a complete database in a temp file and rename it over ``OUT/peel.duckdb``. Returns the rows
+    inserted, table by table in published order, for the export (as ``upsert_db``: reopening the new
+    database to query them back was 45 ms of a one-report ``extract`` into an empty OUT)."""
     import duckdb
 
     rows = _collect_rows(reports)
@@ -247,7 +249,7 @@ def build_db(out_dir: Path, reports: Sequence[Report]) -> None:
         con = duckdb.connect(str(tmp))
         try:
             _create_tables(con)
-            _insert(con, rows)
+            inserted = _insert(con, rows)
             _create_views(con)
             con.execute("CHECKPOINT")
         finally:
@@ -262,6 +264,7 @@ def build_db(out_dir: Path, reports: Sequence[Report]) -> None:
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     log.info("built %s: %s", db, plural(len(reports), "report"))
+    return inserted
 
 
 def upsert_db(con: duckdb.DuckDBPyConnection, db: Path, reports: Sequence[Report]) -> dict[str, pa.Table]:
