@@ -91,3 +91,15 @@ def test_an_invalid_setting_is_a_usage_error_naming_the_variable(tmp_path: Path)
         "peelextract: usage error: PEELEXTRACT_MAX_PAGES must be a whole number, 1 or more; found 'abc'"
     )
     assert not any(tmp_path.iterdir())
+
+
+def test_extract_line_says_1_warning_not_1_warnings(tmp_path: Path) -> None:
+    """The success line's counts agree in number with their nouns (the sample report has one warning)."""
+    res = subprocess.run(
+        [sys.executable, "-m", "peelextract.cli", "extract", str(SAMPLE_TXT), "--out", str(tmp_path), "--no-dataset"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.rstrip().endswith("(10 grades, 12 case counts, 8 CI percentages, 1 warning)"), res.stdout

@@ -14,9 +14,14 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peelextract.errors import PeelError, SettingsError, UsageError
 from peelextract.settings import Settings, from_env
+from peelextract.text_utils import plural
+
+if TYPE_CHECKING:
+    from peelextract.worker_tasks import Extracted
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +35,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from peelextract.outlock import out_lock
     from peelextract.progress import Progress
     from peelextract.rounds import detect_round
-    from peelextract.worker_tasks import Extracted, extract_to
+    from peelextract.worker_tasks import extract_to
 
     if args.round is not None:
         detect_round("", "", args.round)  # an unknown --round is a usage error (exit 2) before any input
@@ -59,8 +64,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                     print(f"peelextract: {path}: {done.replaced}", file=sys.stderr)
                 bar.advance(
                     path.name,
-                    line=f"{path}: {done.written} ({done.grades} grades, {done.case_counts} case counts, "
-                    f"{done.ci_percentages} CI percentages, {done.warnings} warnings)",
+                    line=f"{path}: {done.written} ({counts(done)})",
                 )
             if bar.failed == 0 and args.dataset:
                 _update_dataset(out, written)  # under OUT's lock, like the reports themselves
@@ -90,6 +94,19 @@ def _start_imports(modules: tuple[str, ...]) -> threading.Thread:
 def _import_all(modules: tuple[str, ...]) -> None:
     for module in modules:
         importlib.import_module(module)
+
+
+def counts(done: Extracted) -> str:
+    """ "10 grades, 12 case counts, 8 CI percentages, 1 warning": what one report holds, in agreeing numbers."""
+    return ", ".join(
+        plural(n, word)
+        for n, word in (
+            (done.grades, "grade"),
+            (done.case_counts, "case count"),
+            (done.ci_percentages, "CI percentage"),
+            (done.warnings, "warning"),
+        )
+    )
 
 
 def error_line(path: Path, exc: PeelError) -> str:

@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from peelextract.errors import IngestFailed, UsageError
 from peelextract.settings import RUNNERS, RunnerKind, Settings
+from peelextract.text_utils import plural
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def _reextract(args: argparse.Namespace, settings: Settings) -> int:
 
     result = reextract_report(args.report, str(Path(args.out).resolve()), settings)
     print(
-        f"{result.location}: {Path(args.out) / f'{result.report_id}.json'} ({result.grades} grades, "
-        f"{result.case_counts} case counts, {result.ci_percentages} CI percentages)"
+        f"{result.location}: {Path(args.out) / f'{result.report_id}.json'} ({plural(result.grades, 'grade')}, "
+        f"{plural(result.case_counts, 'case count')}, {plural(result.ci_percentages, 'CI percentage')})"
     )
     return EXIT_OK
