@@ -31,3 +31,18 @@ def extract_text(text: str, name: str = "synthetic.txt") -> tuple[Report, Docume
 def mini_report(*body: str, force: str = "Northshire Police", round_title: str = "PEEL 2021/22") -> str:
     """A minimal report text: a title naming force and round, then the given lines."""
     return "\n".join([f"{round_title}: An inspection of {force}", "Overall summary", *body])
+
+
+# The sample report's graded judgments, by area (the sample report and dataset tests share them).
+SAMPLE_GRADES = {
+    "recording-data": "Good",
+    "treatment-of-public": "Adequate",
+    "preventing-crime": "Inadequate",
+    "responding-to-public": "Adequate",
+    "investigating-crime": "Requires improvement",
+    "protecting-vulnerable-people": "Requires improvement",
+    "managing-offenders": "Adequate",
+    "serious-organised-crime": "Adequate",
+    "workforce": "Requires improvement",
+    "strategic-planning": "Inadequate",
+}

@@ -25,23 +25,11 @@ from peelextract.publish.dataset import build_dataset, publish_reports
 from peelextract.publish.report_json import read_report, report_to_json, write_report
 from peelextract.publish.tables import TABLES
 from peelextract.rounds.vocab import slug
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, SAMPLE_GRADES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ID = "cleveland-police-2021-22"
 TABLE_NAMES = [t.name for t in TABLES]
-SAMPLE_GRADES = {
-    "recording-data": "Good",
-    "treatment-of-public": "Adequate",
-    "preventing-crime": "Inadequate",
-    "responding-to-public": "Adequate",
-    "investigating-crime": "Requires improvement",
-    "protecting-vulnerable-people": "Requires improvement",
-    "managing-offenders": "Adequate",
-    "serious-organised-crime": "Adequate",
-    "workforce": "Requires improvement",
-    "strategic-planning": "Inadequate",
-}
 
 
 # --- helpers -------------------------------------------------------------------------------------------

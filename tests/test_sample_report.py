@@ -8,19 +8,8 @@ import pytest
 
 from peelextract.document import Document
 from peelextract.models import CaseCount, CIPercentage, Percentage, Rate, Report
+from tests.conftest import SAMPLE_GRADES
 
-EXPECTED_GRADES = {
-    "recording-data": "Good",
-    "treatment-of-public": "Adequate",
-    "preventing-crime": "Inadequate",
-    "responding-to-public": "Adequate",
-    "investigating-crime": "Requires improvement",
-    "protecting-vulnerable-people": "Requires improvement",
-    "managing-offenders": "Adequate",
-    "serious-organised-crime": "Adequate",
-    "workforce": "Requires improvement",
-    "strategic-planning": "Inadequate",
-}
 EXPECTED_CASES = [
     (14, 18, "success"),
     (75, 77, "success"),
@@ -59,7 +48,7 @@ def test_metadata(sample: tuple[Report, Document]) -> None:
 
 def test_all_ten_graded_areas_with_the_right_grade(sample: tuple[Report, Document]) -> None:
     report, _ = sample
-    assert {g.area: g.grade for g in report.grades} == EXPECTED_GRADES
+    assert {g.area: g.grade for g in report.grades} == SAMPLE_GRADES
     assert len(report.grades) == 10
     for g in report.grades:
         assert g.sentence is not None and g.badge is not None, g.area
@@ -140,7 +129,7 @@ def test_sections_tree(sample: tuple[Report, Document]) -> None:
     assert roles[0] == ("front_matter", None) and roles[-1] == ("back_matter", None)
     areas = [s for s in report.sections if s.role == "area"]
     assert len(areas) == 11
-    assert {s.area: s.badge for s in areas if s.badge} == EXPECTED_GRADES
+    assert {s.area: s.badge for s in areas if s.badge} == SAMPLE_GRADES
     investigating = next(s for s in areas if s.area == "investigating-crime")
     headlines = [f.headline for f in investigating.findings]
     assert "Supervisory oversight of investigations isn't always effective" in headlines

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from peelextract.eval_scoring import MODES, Counts, FieldResult, Item, normalised, token_overlap
+from peelextract.eval_scoring import MODES, Counts, FieldResult, Item, normalised, threshold_check, token_overlap
 from peelextract.models import Report
 
 _UNKNOWN = (None, "unknown")
@@ -201,8 +201,7 @@ def number_threshold_checks(summary: dict[str, Any], thresholds: dict[str, float
         name = key.removesuffix("_f1")
         counts = summary[name]["strict"]
         f1 = None if counts["tp"] + counts["fn"] == 0 else float(counts["f1"])
-        passed = f1 is None or f1 >= minimum - 1e-9
-        checks.append({"threshold": key, "group": "all", "field": name, "minimum": minimum, "f1": f1, "passed": passed})
+        checks.append(threshold_check(key, "all", name, minimum, f1))
     return checks
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from peelextract.eval_numbers import numbers_lines
-from peelextract.eval_scoring import FIELDS, MODES, Counts, DocResult
+from peelextract.eval_scoring import FIELDS, MODES, Counts, DocResult, threshold_check
 from peelextract.kinds import KINDS_BY_FIELD
 
 log = logging.getLogger(__name__)
@@ -112,22 +112,9 @@ def check_thresholds(groups: dict[str, dict[str, Any]], thresholds: dict[str, fl
             log.warning("eval: unknown threshold %r in [tool.peelextract.eval]; ignored", key)
             continue
         group, name, metric = scope
-        if groups[group]["documents"] == 0 or groups[group][name].get("documents", 1) == 0:
-            checks.append(
-                {"threshold": key, "group": group, "field": name, "minimum": minimum, "f1": None, "passed": True}
-            )
-            continue
-        f1 = groups[group][name]["strict"]["micro"][metric]
-        checks.append(
-            {
-                "threshold": key,
-                "group": group,
-                "field": name,
-                "minimum": minimum,
-                "f1": f1,
-                "passed": f1 >= minimum - 1e-9,
-            }
-        )
+        empty = groups[group]["documents"] == 0 or groups[group][name].get("documents", 1) == 0
+        score = None if empty else groups[group][name]["strict"]["micro"][metric]
+        checks.append(threshold_check(key, group, name, minimum, score))
     return checks
 
 

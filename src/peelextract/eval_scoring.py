@@ -351,3 +351,10 @@ def score_mentions(gold: Sequence[Item], report: Report | None) -> FieldResult:
             result.missed = [MENTIONS.describe(gold[i]) for i in missed]
             result.spurious = [MENTIONS.describe(pred[i]) for i in spurious]
     return result
+
+
+def threshold_check(key: str, group: str, field: str, minimum: float, score: float | None) -> dict[str, Any]:
+    """One threshold's entry in the eval result: where it applies, the score found (None when the gold holds
+    nothing to score there, which passes) and whether it passes."""
+    passed = score is None or score >= minimum - 1e-9
+    return {"threshold": key, "group": group, "field": field, "minimum": minimum, "f1": score, "passed": passed}
