@@ -218,11 +218,27 @@ def shared_api_for_workers(settings: Settings) -> Iterator[None]:
             server.stop()
 
 
+@contextmanager
+def heartbeats_only_for_a_server(settings: Settings) -> Iterator[None]:
+    """No flow-run heartbeats when the run's API is a server this process started (ephemeral, or the
+    temporary one of ``shared_api_for_workers``): they let a lasting server mark a run whose process died
+    as crashed, but this server dies with the process. Prefect's heartbeat thread sleeps in 1 s steps and
+    the run joins it at the end: 0.9 s of a 1.07 s run that found nothing to do (benchmarks/bench_ingest.py).
+    A configured server (``PREFECT_API_URL``) keeps Prefect's heartbeats."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    if settings.prefect_api_url or PREFECT_API_URL.value():  # read before a temporary server is set
+        yield
+        return
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
 def run_ingest(source: str, out_dir: str, *, use_cache: bool = True, settings: Settings | None = None) -> RunSummary:
     """Run the flow once on the task runner ``settings`` name (default: ``from_env()`` now, for callers from
     Python; the CLI passes the settings it read)."""
     settings = settings or from_env()
-    with shared_api_for_workers(settings):
+    with heartbeats_only_for_a_server(settings), shared_api_for_workers(settings):
         flow_ = ingest_reports.with_options(task_runner=task_runner(settings))
         state = flow_(source, out_dir, use_cache, settings, return_state=True)
     if state.is_completed():
