@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -198,26 +197,26 @@ def _join_hyphen(left: str, right: str, vocab: tuple[set[str], set[str]]) -> boo
     return joined in words
 
 
-def _block_chars(block: _Block, vocab: tuple[set[str], set[str]]) -> Iterator[tuple[str, int, int, BBox | None]]:
-    first = True
+def _block_runs(block: _Block, vocab: tuple[set[str], set[str]]) -> list[tuple[str, list[BBox], int]]:
+    """The block's text as runs of (text, a box per character, page): its lines, a list item's bullet
+    dropped, joined by a space (with the box of the line's last character) or, after a line-end hyphen,
+    by nothing (a hyphenation break, the hyphen dropped) or by "-" (a real hyphen)."""
+    runs: list[tuple[str, list[BBox], int]] = []
     for i, line in enumerate(block.lines):
-        chars = line.chars
-        if first and block.kind == "list_item" and _BULLET.match(line.text):
-            chars = chars[2:]
-        first = False
+        text, boxes = line.text, line.boxes
+        if i == 0 and block.kind == "list_item" and _BULLET.match(text):
+            text, boxes = text[2:], boxes[2:]
         nxt = block.lines[i + 1] if i + 1 < len(block.lines) else None
-        trailing_hyphen = line.text.rstrip() and line.text.rstrip()[-1] in _HYPHENS
-        for k, (ch, box) in enumerate(chars):
-            last = k == len(chars) - 1
-            if last and trailing_hyphen and ch in _HYPHENS and nxt is not None:
-                if _join_hyphen(line.text, nxt.text.lstrip(), vocab):
-                    break
-                yield "-", -1, line.page, box
-                break
-            yield ch, -1, line.page, box
-        else:
-            if nxt is not None and chars:
-                yield " ", -1, line.page, chars[-1][1]
+        if nxt is not None and text and text[-1] in _HYPHENS:  # line.text is stripped: its last character
+            if _join_hyphen(line.text, nxt.text.lstrip(), vocab):
+                runs.append((text[:-1], boxes[:-1], line.page))
+            else:
+                runs.append((text[:-1] + "-", boxes, line.page))
+            continue
+        runs.append((text, boxes, line.page))
+        if nxt is not None and text:
+            runs.append((" ", boxes[-1:], line.page))
+    return runs
 
 
 def pages_to_document(pdf: PdfPages) -> Document:
@@ -244,9 +243,8 @@ def pages_to_document(pdf: PdfPages) -> Document:
         if not table_emitted and table and block.lines[0].top > table[0].top and block.lines[0].page == table[0].page:
             _emit_table(builder, table)
             table_emitted = True
-        builder.add_chars(
-            block.kind, _block_chars(block, vocab), level=block.level, page=block.lines[0].page, row=block.row
-        )
+        runs = _block_runs(block, vocab)
+        builder.add_runs(block.kind, runs, level=block.level, page=block.lines[0].page, row=block.row)
     if table and not table_emitted:
         _emit_table(builder, table)
     return builder.build(page_labels=labels, notes=notes)

@@ -29,7 +29,7 @@ _SOFT = frozenset("\ufffe\x02")
 @dataclass(frozen=True)
 class Line:
     page: int
-    chars: list[tuple[str, BBox]]
+    boxes: list[BBox]  # one per character of ``text``
     text: str
     top: float
     bottom: float
@@ -38,6 +38,11 @@ class Line:
     size: float
     bold: bool
     tag: int = 0  # the structure tag of its characters (see PdfPage.tags); 0 when untagged
+
+    @property
+    def chars(self) -> list[tuple[str, BBox]]:
+        """(character, box) pairs: for the few lines read cell by cell (the grade table)."""
+        return list(zip(self.text, self.boxes, strict=True))
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ def _make_line(page: int, start: int, end: int, pc: _PageChars, tag: int = 0) ->
     lefts, tops, rights, lows = zip(*boxes, strict=True)
     return Line(
         page=page,
-        chars=list(zip(stripped, boxes, strict=True)),
+        boxes=boxes,
         text=stripped,
         top=min(tops),
         bottom=max(lows),
