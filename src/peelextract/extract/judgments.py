@@ -321,6 +321,9 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
 
 
 _CACHE: dict[str, list[tuple[str, regex.Pattern[str]]]] = {}
+# Every family's match holds a grade word (its ``grade``, ``ri`` or ``ri2`` group): a sentence without one
+# holds no judgment, and is not run through the families (four sentences in five of a report).
+_ANY_GRADE = regex.compile(rf"{ADJECTIVE_GRADES}|{_RI}|{_RI_INF}", regex.IGNORECASE)
 
 
 def _overlaps(found: list[Judgment], start: int, end: int) -> bool:
@@ -329,6 +332,8 @@ def _overlaps(found: list[Judgment], start: int, end: int) -> bool:
 
 def find_judgments(sentence: str, force: str) -> list[Judgment]:
     """Every judgment in one sentence, earliest first, no two overlapping (earlier families win)."""
+    if not _ANY_GRADE.search(sentence):
+        return []
     families = _CACHE.get(force)
     if families is None:
         families = _CACHE[force] = _families(force)
