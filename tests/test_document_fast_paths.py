@@ -31,7 +31,8 @@ def _built(runs: list[tuple[str, list[BBox], int]], *, fast: bool) -> tuple[str,
     source = Source(name="t.pdf", sha256="0" * 64, size=1, format="pdf", pages=3)
     builder = DocumentBuilder(source=source, with_boxes=True)
     if fast:
-        builder.add_runs("paragraph", runs, page=1)
+        packed = [(t, array("f", [v for b in boxes for v in b]).tobytes(), pg) for t, boxes, pg in runs]
+        builder.add_runs("paragraph", packed, page=1)
     else:
         chars = [(c, -1, pg, box) for t, boxes, pg in runs for c, box in zip(t, boxes, strict=True)]
         text, offs, pages, boxes_ = normalise_chars(chars)

@@ -38,7 +38,6 @@ from peelextract.layout_furniture import (
 )
 from peelextract.layout_lines import Line, page_to_lines
 from peelextract.layout_tables import TableRow, read_grade_table
-from peelextract.models import BBox
 from peelextract.pages import PdfPage, PdfPages, StructTag
 from peelextract.rounds.scales import GRADE_LINE
 
@@ -197,25 +196,25 @@ def _join_hyphen(left: str, right: str, vocab: tuple[set[str], set[str]]) -> boo
     return joined in words
 
 
-def _block_runs(block: _Block, vocab: tuple[set[str], set[str]]) -> list[tuple[str, list[BBox], int]]:
-    """The block's text as runs of (text, a box per character, page): its lines, a list item's bullet
-    dropped, joined by a space (with the box of the line's last character) or, after a line-end hyphen,
-    by nothing (a hyphenation break, the hyphen dropped) or by "-" (a real hyphen)."""
-    runs: list[tuple[str, list[BBox], int]] = []
+def _block_runs(block: _Block, vocab: tuple[set[str], set[str]]) -> list[tuple[str, bytes, int]]:
+    """The block's text as runs of (text, its boxes packed as float32, page): its lines, a list item's
+    bullet dropped, joined by a space (with the box of the line's last character) or, after a line-end
+    hyphen, by nothing (a hyphenation break, the hyphen dropped) or by "-" (a real hyphen)."""
+    runs: list[tuple[str, bytes, int]] = []
     for i, line in enumerate(block.lines):
-        text, boxes = line.text, line.boxes
+        text, packed = line.text, line.packed
         if i == 0 and block.kind == "list_item" and _BULLET.match(text):
-            text, boxes = text[2:], boxes[2:]
+            text, packed = text[2:], packed[32:]
         nxt = block.lines[i + 1] if i + 1 < len(block.lines) else None
         if nxt is not None and text and text[-1] in _HYPHENS:  # line.text is stripped: its last character
             if _join_hyphen(line.text, nxt.text.lstrip(), vocab):
-                runs.append((text[:-1], boxes[:-1], line.page))
+                runs.append((text[:-1], packed[:-16], line.page))
             else:
-                runs.append((text[:-1] + "-", boxes, line.page))
+                runs.append((text[:-1] + "-", packed, line.page))
             continue
-        runs.append((text, boxes, line.page))
+        runs.append((text, packed, line.page))
         if nxt is not None and text:
-            runs.append((" ", boxes[-1:], line.page))
+            runs.append((" ", packed[-16:], line.page))
     return runs
 
 

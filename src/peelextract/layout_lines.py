@@ -38,6 +38,7 @@ class Line:
     size: float
     bold: bool
     tag: int = 0  # the structure tag of its characters (see PdfPage.tags); 0 when untagged
+    packed: bytes = b""  # ``boxes`` as float32 (16 bytes a character), for the document's box array
 
     @property
     def chars(self) -> list[tuple[str, BBox]]:
@@ -55,6 +56,7 @@ class _PageChars:
     sizes: list[float]
     bottoms: list[float]
     heavy: list[bool]
+    packed: bytes  # the boxes as float32 x0, top, x1, bottom: 16 bytes a character
 
     @classmethod
     def of(cls, p: PdfPage) -> _PageChars:
@@ -63,7 +65,8 @@ class _PageChars:
         grid = np.frombuffer(p.boxes, dtype=np.float32).reshape(-1, 4)
         x0, top, x1, bottom = (grid[:, k].tolist() for k in range(4))
         heavy = (np.frombuffer(p.weights, dtype=np.int16) >= 600).tolist()
-        return cls(p.text, list(zip(x0, top, x1, bottom, strict=True)), p.sizes.tolist(), bottom, heavy)
+        boxes = list(zip(x0, top, x1, bottom, strict=True))
+        return cls(p.text, boxes, p.sizes.tolist(), bottom, heavy, p.boxes.tobytes())
 
 
 _ASCII_DIGIT = regex.compile(r"[0-9]")
@@ -92,25 +95,28 @@ def _make_line(page: int, start: int, end: int, pc: _PageChars, tag: int = 0) ->
     drop = {k for k in digits if sizes_of[k] <= small and bottoms[k] < low}
     # A soft hyphen before the line's last character is a hyphen inside a line (U+2011 in the source).
     soft = [m.start() for m in _SOFT_CHAR.finditer(seg, 0, len(seg) - 1)]
-    chars, boxes = seg, pc.boxes[start:end]
+    chars, boxes, packed = seg, pc.boxes[start:end], pc.packed[16 * start : 16 * end]
     if drop or soft:
         listed = list(seg)
         for k in soft:
             listed[k] = "-"
         keep = [k for k in range(len(seg)) if k not in drop]
         chars, boxes = "".join([listed[k] for k in keep]), [boxes[k] for k in keep]
+        packed = b"".join([packed[16 * k : 16 * k + 16] for k in keep])
     stripped = chars.lstrip()
     lead = len(chars) - len(stripped)
     stripped = stripped.rstrip()
     if not stripped:
         return None
     boxes = boxes[lead : lead + len(stripped)]
+    packed = packed[16 * lead : 16 * (lead + len(stripped))]
     heavy_of = pc.heavy[start:end]
     heavy = sum([1 for c, h in zip(seg, heavy_of, strict=True) if h and not c.isspace()]) if any(heavy_of) else 0
     lefts, tops, rights, lows = zip(*boxes, strict=True)
     return Line(
         page=page,
         boxes=boxes,
+        packed=packed,
         text=stripped,
         top=min(tops),
         bottom=max(lows),
