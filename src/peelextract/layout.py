@@ -181,13 +181,17 @@ _COMPOUND_HEADS = frozenset(
 )
 
 
+_LAST_WORD = regex.compile(r"[A-Za-z]+$")
+_FIRST_WORD = regex.compile(r"[A-Za-z]+")
+
+
 def _join_hyphen(left: str, right: str, vocab: tuple[set[str], set[str]]) -> bool:
     """True when a line-end hyphen between ``left`` and ``right`` is a hyphenation break, not a real hyphen:
     the joined word occurs elsewhere in the document, the hyphenated form does not, and the left part is
     not a prefix that is usually hyphenated."""
     words, compounds = vocab
-    head = regex.search(r"[A-Za-z]+$", left.rstrip(_HYPHENS))
-    tail = regex.match(r"[A-Za-z]+", right)
+    head = _LAST_WORD.search(left.rstrip(_HYPHENS))
+    tail = _FIRST_WORD.match(right)
     if head is None or tail is None:
         return False
     joined, hyphenated = (head.group(0) + tail.group(0)).lower(), f"{head.group(0)}-{tail.group(0)}".lower()

@@ -15,6 +15,10 @@ from peelextract.document import BlockKind
 from peelextract.layout_lines import Line
 from peelextract.pages import ARTIFACT, StructTag
 
+_DIGITS = regex.compile(r"\d+")
+_NOT_DIGIT = regex.compile(r"\D")
+_PAGE_OF = regex.compile(r"(?i)page \d+( of \d+)?")
+_NOTE_NUMBER = regex.compile(r"^\s*\d{1,3}\b")
 _LEADER = regex.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 CAPTION = regex.compile(r"^(?:Figure|Chart)\s+\d+\s*[:.]")
 # A chart label: a value, or a short capitalised name (a force) with an optional value.
@@ -24,7 +28,7 @@ _LABEL = regex.compile(r"[\d.,%\s]+|(?:[A-Z][\w&'’-]*(?: and| of| the)? ?){1,6
 def _band_key(line: Line, height: float) -> tuple[int, str] | None:
     if line.top > height * 0.1 and line.bottom < height * 0.9:
         return None
-    return round(line.top / 3), regex.sub(r"\d+", "#", line.text.strip())
+    return round(line.top / 3), _DIGITS.sub("#", line.text.strip())
 
 
 def drop_furniture(pages: list[list[Line]], heights: list[float]) -> tuple[list[list[Line]], list[str]]:
@@ -52,8 +56,8 @@ def drop_furniture(pages: list[list[Line]], heights: list[float]) -> tuple[list[
 def _page_label(text: str) -> str:
     """The page number a furniture line shows ("12", "Page 12 of 30"), else ""."""
     text = text.strip()
-    if text.isdigit() or regex.fullmatch(r"(?i)page \d+( of \d+)?", text):
-        return regex.sub(r"\D", " ", text).split()[0]
+    if text.isdigit() or _PAGE_OF.fullmatch(text):
+        return _NOT_DIGIT.sub(" ", text).split()[0]
     return ""
 
 
@@ -118,7 +122,7 @@ def split_footnotes(pages: list[list[Line]], body: float, heights: list[float]) 
         in_note = False
         for line in lines:
             small = line.size < body * 0.9
-            starts = regex.match(r"^\s*\d{1,3}\b", line.text) is not None
+            starts = _NOTE_NUMBER.match(line.text) is not None
             if small and line.top > h * 0.55 and (starts or in_note):
                 if starts:
                     notes.append(line.text.strip())
