@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -98,11 +99,34 @@ class Judgment:
     years_ago: int | None = None
 
 
-def subject_pattern(force: str) -> str:
-    """The ways a report names the force it is about: full name, short name, "the force", "it"."""
+# The force's own names, as ``mask_force`` leaves them: each letter "q", spaces and hyphens kept (no English
+# word is a run of q's). So the families are compiled once, not once per force (16 patterns, 0.1 s: a worker
+# of a whole round compiled them for every force it met).
+_MASKED_NAME = r"q{2,}(?:[ -]q{2,})*"
+
+
+def subject_pattern() -> str:
+    """The ways a report names the force it is about: its full or short name (masked, see ``mask_force``),
+    "the force", "it"."""
+    return rf"(?:{_MASKED_NAME}|the force|the constabulary|the service|this force|it)"
+
+
+@lru_cache(maxsize=64)
+def _force_names(force: str) -> regex.Pattern[str]:
+    """The report's force as a sentence may name it: full name, or short name with or without "Police" or
+    "Constabulary" (any case), the longest first."""
     short = regex.sub(r"\s+(?:Police Service|Police|Constabulary)$", "", force)
-    names = sorted({regex.escape(force), regex.escape(short) + r"(?: Police| Constabulary)?"}, key=len, reverse=True)
-    return rf"(?:{'|'.join(names)}|the force|the constabulary|the service|this force|it)"
+    names = sorted({force, short, f"{short} Police", f"{short} Constabulary"}, key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(n) for n in names), regex.IGNORECASE)
+
+
+def mask_force(sentence: str, force: str) -> str:
+    """``sentence`` with each naming of ``force`` masked letter by letter ("Cleveland Police" → "qqqqqqqqq
+    qqqqqq"): same length, so offsets hold; the families match the mask as the subject."""
+    return _force_names(force).sub(lambda m: _LETTER.sub("q", m.group(0)), sentence) if force else sentence
+
+
+_LETTER = regex.compile(r"\w")
 
 
 def _phrase(subj: str) -> str:
@@ -116,8 +140,9 @@ def _phrase(subj: str) -> str:
     )
 
 
-def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
-    subj = subject_pattern(force)
+@lru_cache(maxsize=1)
+def _families() -> list[tuple[str, regex.Pattern[str]]]:
+    subj = subject_pattern()
     grade = rf"['\"]?(?P<grade>{ADJECTIVE_GRADES})['\"]?"
     ri = rf"['\"]?(?P<ri>{_RI})['\"]?"
     ri_inf = rf"['\"]?(?P<ri2>{_RI_INF})['\"]?"
@@ -320,7 +345,6 @@ def _families(force: str) -> list[tuple[str, regex.Pattern[str]]]:
     ]
 
 
-_CACHE: dict[str, list[tuple[str, regex.Pattern[str]]]] = {}
 # Every family's match holds a grade word (its ``grade``, ``ri`` or ``ri2`` group): a sentence without one
 # holds no judgment, and is not run through the families (four sentences in five of a report).
 _ANY_GRADE = regex.compile(rf"{ADJECTIVE_GRADES}|{_RI}|{_RI_INF}", regex.IGNORECASE)
@@ -334,12 +358,10 @@ def find_judgments(sentence: str, force: str) -> list[Judgment]:
     """Every judgment in one sentence, earliest first, no two overlapping (earlier families win)."""
     if not _ANY_GRADE.search(sentence):
         return []
-    families = _CACHE.get(force)
-    if families is None:
-        families = _CACHE[force] = _families(force)
+    masked = mask_force(sentence, force)
     found: list[Judgment] = []
-    for name, pattern in families:
-        for m in pattern.finditer(sentence):
+    for name, pattern in _families():
+        for m in pattern.finditer(masked):
             groups = m.groupdict()
             word = groups.get("grade") or groups.get("ri") or groups.get("ri2") or ""
             grade = display_grade(word)
@@ -359,7 +381,7 @@ def find_judgments(sentence: str, force: str) -> list[Judgment]:
                 ym = _EARLIER_YEAR.search(sentence[: m.start() + 1])
                 year = ym.group("year") if ym else None
             years_ago = 1 if last_year else (_SMALL.get(ago.group("n").lower()) or int(ago.group("n"))) if ago else None
-            phrase = (groups.get("phrase") or "").strip(" ,")
+            phrase = (sentence[slice(*m.span("phrase"))] if groups.get("phrase") else "").strip(" ,")
             found.append(
                 Judgment(
                     grade=grade,
