@@ -9,6 +9,7 @@ and deterministic: the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -52,11 +53,12 @@ def asset(name: str) -> str:
     return resources.files("peelextract.publish").joinpath("assets", name).read_text("utf-8")
 
 
-def page_shell(title: str, body: str, scripts: tuple[str, ...], body_class: str = "") -> str:
+def page_shell(title: str, body: str, scripts: tuple[str, ...], body_class: str = "", key: str = "") -> str:
     script = "".join(f"<script>{asset(s)}</script>" for s in scripts)
     cls = f' class="{body_class}"' if body_class else ""
+    stamp = f'<meta name="{KEY_META}" content="{key}">' if key else ""
     return (
-        '<!DOCTYPE html>\n<html lang="en" class="no-js"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="en" class="no-js"><head><meta charset="utf-8">{stamp}'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{asset('review.css')}</style></head>"
@@ -158,7 +160,7 @@ def _source_view(item: Loaded, sources: Path | None, site: Path) -> tuple[str, l
     return "", [], state
 
 
-def report_page(item: Loaded, sources: Path | None, site: Path | None = None) -> str:
+def report_page(item: Loaded, sources: Path | None, site: Path | None = None, key: str = "") -> str:
     """The review page of one report (written into ``site``, by default ``OUT/review``)."""
     report = item.report
     text = item.text or ""
@@ -182,7 +184,63 @@ def report_page(item: Loaded, sources: Path | None, site: Path | None = None) ->
     )
     body = f'{_header(report)}<main class="review">{article}{panel}</main>'
     title = f"Review: {report.report.force} PEEL {report.report.round}"
-    return page_shell(title, body, ("review.js",), "report")
+    return page_shell(title, body, ("review.js",), "report", key)
+
+
+# A report's page carries the key of what it was made from (``page_key``): a page whose key still holds is
+# not made again. Rendering a PDF report's page images is most of the site's cost (3.0 s of a 130-report
+# ingest run), so a run that adds one report to a large OUT writes that report's page and the index, not
+# every report's page again. (Making each page in the ingest workers instead, as they extract, was slower:
+# 1.2× the run, since rendering then sits on the workers' path and the end-of-run build already spreads
+# its compression over both cores.)
+KEY_META = "peelextract-review-key"
+_KEY_PREFIX = f'<meta name="{KEY_META}" content="'
+
+
+@cache
+def _site_code() -> bytes:
+    """The review site's own code and assets: a page made by another version is made again."""
+    package = resources.files("peelextract.publish")
+    parts = [package.joinpath(n).read_bytes() for n in sorted(_SITE_MODULES)]
+    parts += [package.joinpath("assets", n).read_bytes() for n in sorted(_ASSETS)]
+    return hashlib.sha256(b"\0".join(parts)).digest()
+
+
+_SITE_MODULES = ("review.py", "review_marks.py", "review_pages.py", "review_text.py", "review_values.py")
+_ASSETS = ("review.css", "review.js")
+
+
+def page_key(item: Loaded, sources: Path | None) -> str:
+    """What a report's page is made from: the site's code, the report file, its text, and the source found
+    for it (its sha256 is in the report; where it was found decides whether there are page images)."""
+    src = item.report.report.source
+    found = find_source(item.path.parent, src, sources, item.path.parent)
+    h = hashlib.sha256(_site_code())
+    for part in (item.path.read_bytes(), (item.text or "").encode("utf-8"), str(found is not None).encode()):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def write_report_page(item: Loaded, sources: Path | None, site: Path) -> bool:
+    """Write the report's page into ``site`` unless the page there was made from the same inputs; True when
+    written."""
+    path = site / f"{item.report.report.id}.html"
+    key = page_key(item, sources)
+    if _page_key_of(path) == key:
+        return False
+    atomic_write_text(path, report_page(item, sources, site, key))
+    log.info("wrote %s", path)
+    return True
+
+
+def _page_key_of(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512).decode("utf-8", "replace")
+    except OSError:
+        return None
+    at = head.find(_KEY_PREFIX)
+    return head[at + len(_KEY_PREFIX) :].split('"', 1)[0] if at >= 0 else None
 
 
 def build_site(out_dir: Path, sources: Path | None = None, *, quiet: bool = False) -> Path:
@@ -199,9 +257,7 @@ def build_site(out_dir: Path, sources: Path | None = None, *, quiet: bool = Fals
         for item in loaded:
             rid = item.report.report.id
             progress.start(rid)
-            path = site / f"{rid}.html"
-            atomic_write_text(path, report_page(item, sources, site))
-            log.info("wrote %s", path)
+            write_report_page(item, sources, site)
             progress.advance(rid)
     index = site / "index.html"
     atomic_write_text(
