@@ -6,7 +6,8 @@ different bytes, so every copy is really extracted.
     .venv/bin/python benchmarks/bench_ingest.py [-n 130] [--round 43] [--text] [--skip-processes]
 
 Prints one table: one-by-one library loop, Prefect flow on threads and on processes, an unchanged re-run
-(flow and plain library), a whole round (the first ``--round`` PDFs, a new OUT) once the temporary server is
+(flow and plain library), one more report into the OUT of N (its dataset rows and review page), a whole round
+(the first ``--round`` PDFs, a new OUT) once the temporary server is
 up, and Prefect's overhead per run (empty batch) and per report. Then the issue-15 ratios: each flow ÷
 (N × the in-process time per report ÷ cores), the in-process time per report being the library loop's
 (target ≤ 1.3, plus Prefect's fixed start); and peak memory (this process's VmHWM, which ran every case,
@@ -49,6 +50,16 @@ def make_inbox(folder: Path, n: int) -> None:
         force = FORCES[i % len(FORCES)]
         body = text.replace("Cleveland Police", force).replace("Cleveland", force.rsplit(" ", 1)[0])
         (folder / f"copy-{i:04d}.txt").write_text(f"{body}\nBenchmark copy {i}.\n", encoding="utf-8")
+
+
+def make_one_more(folder: Path, inbox: Path) -> Path:
+    """The inbox plus one copy whose bytes (not its report id) are new: one report to extract and publish."""
+    folder.mkdir()
+    for path in inbox.iterdir():
+        (folder / path.name).symlink_to(path.resolve())
+    first = sorted(inbox.iterdir())[0]
+    (folder / "one-more.pdf").write_bytes(first.read_bytes() + b"\n%one more\n")
+    return folder
 
 
 def library_loop(inbox: Path, out: Path) -> tuple[float, int]:
@@ -118,6 +129,9 @@ def main() -> int:
         rows.append((f"Prefect flow, threads + {workers} extraction processes", t_pool, n))
         t, n = flow_run(inbox, tmp / "o-pool", "threads")
         rows.append((f"unchanged re-run, threads + {workers} extraction processes", t, n))
+        one_more = make_one_more(tmp / "one", inbox)
+        t, n = flow_run(one_more, tmp / "o-pool", "threads")
+        rows.append((f"one more report into that OUT of {args.n} (dataset + review site)", t, n))
         del os.environ["PEELEXTRACT_EXTRACT_PROCESSES"]
         t_re, n = flow_run(inbox, tmp / "o-thr", "threads")
         rows.append(("unchanged re-run, Prefect flow (threads)", t_re, n))
@@ -137,7 +151,7 @@ def main() -> int:
         print(f"\nIngestion of {args.n} {kind} report copies ({os.cpu_count()} CPUs)\n")
         print(f"{'case':62} {'seconds':>8} {'extracted':>9} {'s/report':>9}")
         for name, secs, extracted in rows:
-            count = args.round if name.startswith("a whole round") else args.n
+            count = args.round if name.startswith("a whole round") else 1 if name.startswith("one more") else args.n
             per = secs / count if "empty" not in name else float("nan")
             print(f"{name:62} {secs:8.2f} {extracted:9d} {per:9.3f}")
         print(f"\nPrefect overhead per run (empty batch): {empty_run:.2f} s")
