@@ -78,8 +78,8 @@ def ingest_report(item: SourceItem, out_dir: str, use_cache: bool, settings: Set
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
-def publish_task(summary: RunSummary) -> RunSummary:
-    publish_outputs(summary)
+def publish_task(summary: RunSummary, settings: Settings) -> RunSummary:
+    publish_outputs(summary, settings)
     return summary
 
 
@@ -114,7 +114,7 @@ def _ingest(source: str, out_dir: str, use_cache: bool, settings: Settings, star
     results = known + _collect(futures, out_dir, progress_id, len(items), settings)
     order = {item.name: i for i, item in enumerate(items)}
     summary = RunSummary(source=source, out_dir=out_dir, results=sorted(results, key=lambda r: order[r.name]))
-    summary = publish_task(summary)
+    summary = publish_task(summary, settings)
     summary.seconds = time.perf_counter() - started
     _artifacts(summary)
     logger.info("%s", summary.line())

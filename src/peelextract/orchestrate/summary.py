@@ -11,7 +11,9 @@ from typing import Any
 
 from peelextract.errors import PeelError
 from peelextract.models import Report
+from peelextract.orchestrate.site import review_pages_in_workers
 from peelextract.orchestrate.work import ItemResult
+from peelextract.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +80,10 @@ class RunSummary:
         return "\n".join(lines) + "\n"
 
 
-def publish_outputs(summary: RunSummary) -> None:
+def publish_outputs(summary: RunSummary, settings: Settings | None = None) -> None:
     """Upsert the reports extracted in this run into the dataset (unchanged ones are already there) and
-    rebuild the review site; a failure of either is noted in the summary, not raised (the reports are out)."""
+    bring the review site up to date (the new reports' pages made by the extraction workers meanwhile,
+    ``orchestrate.site``); a failure of either is noted in the summary, not raised (the reports are out)."""
     from peelextract.publish.dataset import publish_reports
     from peelextract.publish.review import build_site
 
@@ -90,11 +93,12 @@ def publish_outputs(summary: RunSummary) -> None:
         summary.notes.append("nothing new: dataset and review site left as they were")
         return
     if new_ids:
-        try:
-            publish_reports(out, _load_reports(out, new_ids))
-        except PeelError as exc:
-            log.error("dataset not updated: %s", exc)
-            summary.notes.append(f"dataset not updated: {exc}")
+        with review_pages_in_workers(out, new_ids, settings or Settings()):
+            try:
+                publish_reports(out, _load_reports(out, new_ids))
+            except PeelError as exc:
+                log.error("dataset not updated: %s", exc)
+                summary.notes.append(f"dataset not updated: {exc}")
     try:
         summary.site = str(build_site(out))
     except PeelError as exc:

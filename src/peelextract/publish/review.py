@@ -73,9 +73,15 @@ def load_reports(out_dir: Path) -> tuple[list[Loaded], list[str]]:
     version this peelextract cannot read raises ``SchemaVersionError`` naming the file, as the dataset
     does, rather than silently leaving it out of the site.
     """
+    loaded, skipped = _load_paths(sorted(out_dir.glob("*.json")))
+    loaded.sort(key=lambda item: (item.report.report.id, item.path.name))
+    return loaded, skipped
+
+
+def _load_paths(paths: list[Path]) -> tuple[list[Loaded], list[str]]:
     loaded: list[Loaded] = []
     skipped: list[str] = []
-    for path in sorted(out_dir.glob("*.json")):
+    for path in paths:
         try:
             data = read_report_data(path)
             if "schema_version" not in data:
@@ -88,7 +94,6 @@ def load_reports(out_dir: Path) -> tuple[list[Loaded], list[str]]:
         txt = path.with_suffix(".txt")
         text = txt.read_text("utf-8") if txt.is_file() else None
         loaded.append(Loaded(report, text, path))
-    loaded.sort(key=lambda item: (item.report.report.id, item.path.name))
     return loaded, skipped
 
 
@@ -190,9 +195,10 @@ def report_page(item: Loaded, sources: Path | None, site: Path | None = None, ke
 # A report's page carries the key of what it was made from (``page_key``): a page whose key still holds is
 # not made again. Rendering a PDF report's page images is most of the site's cost (3.0 s of a 130-report
 # ingest run), so a run that adds one report to a large OUT writes that report's page and the index, not
-# every report's page again. (Making each page in the ingest workers instead, as they extract, was slower:
-# 1.2× the run, since rendering then sits on the workers' path and the end-of-run build already spreads
-# its compression over both cores.)
+# every report's page again. An ingestion run has its extraction workers make the new reports' pages once
+# they are all extracted (``orchestrate.site``), in parallel with the dataset update, so the site build
+# that ends it writes only the index. (Making each page as the report is extracted was slower: 1.2× the
+# run, since rendering then sits on the workers' path.)
 KEY_META = "peelextract-review-key"
 _KEY_PREFIX = f'<meta name="{KEY_META}" content="'
 
@@ -241,6 +247,14 @@ def _page_key_of(path: Path) -> str | None:
         return None
     at = head.find(_KEY_PREFIX)
     return head[at + len(_KEY_PREFIX) :].split('"', 1)[0] if at >= 0 else None
+
+
+def write_review_page(report_json: Path) -> bool:
+    """The page of one report in ``OUT/review`` (unless its key holds): what ``build_site`` writes for it,
+    so that ingestion can make new reports' pages in parallel before the site build. False when the page
+    was already current or the file is not a report (``build_site`` notes that)."""
+    loaded, _ = _load_paths([report_json])
+    return any(write_report_page(item, None, report_json.parent / "review") for item in loaded)
 
 
 def build_site(out_dir: Path, sources: Path | None = None, *, quiet: bool = False) -> Path:
