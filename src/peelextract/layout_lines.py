@@ -10,6 +10,7 @@ become lines of their own.
 from __future__ import annotations
 
 import logging
+import struct
 from array import array
 from collections import Counter
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ _SOFT = frozenset("\ufffe\x02")
 @dataclass(frozen=True)
 class Line:
     page: int
-    boxes: list[BBox]  # one per character of ``text``
+    packed: bytes  # a box per character of ``text``, as float32 x0, top, x1, bottom (16 bytes a character)
     text: str
     top: float
     bottom: float
@@ -38,7 +39,10 @@ class Line:
     size: float
     bold: bool
     tag: int = 0  # the structure tag of its characters (see PdfPage.tags); 0 when untagged
-    packed: bytes = b""  # ``boxes`` as float32 (16 bytes a character), for the document's box array
+
+    @property
+    def boxes(self) -> list[BBox]:
+        return list(struct.iter_unpack("4f", self.packed))
 
     @property
     def chars(self) -> list[tuple[str, BBox]]:
@@ -52,9 +56,11 @@ class _PageChars:
     indexed out of the arrays several times per character: a line is then made of slices of these."""
 
     text: str
-    boxes: list[BBox]
+    x0: list[float]
+    top: list[float]
+    x1: list[float]
+    bottom: list[float]
     sizes: list[float]
-    bottoms: list[float]
     heavy: list[bool]
     packed: bytes  # the boxes as float32 x0, top, x1, bottom: 16 bytes a character
 
@@ -65,8 +71,7 @@ class _PageChars:
         grid = np.frombuffer(p.boxes, dtype=np.float32).reshape(-1, 4)
         x0, top, x1, bottom = (grid[:, k].tolist() for k in range(4))
         heavy = (np.frombuffer(p.weights, dtype=np.int16) >= 600).tolist()
-        boxes = list(zip(x0, top, x1, bottom, strict=True))
-        return cls(p.text, boxes, p.sizes.tolist(), bottom, heavy, p.boxes.tobytes())
+        return cls(p.text, x0, top, x1, bottom, p.sizes.tolist(), heavy, p.boxes.tobytes())
 
 
 _ASCII_DIGIT = regex.compile(r"[0-9]")
@@ -78,7 +83,7 @@ def _make_line(page: int, start: int, end: int, pc: _PageChars, tag: int = 0) ->
     """The line of characters ``start:end`` (a run without line breaks), or None when it is blank."""
     seg = pc.text[start:end]
     sizes_of = pc.sizes[start:end]
-    bottoms = pc.bottoms[start:end]
+    bottoms = pc.bottom[start:end]
     if sizes_of.count(sizes_of[0]) == len(sizes_of):  # one size throughout, the common case
         if not seg.strip(" "):
             return None
@@ -95,33 +100,37 @@ def _make_line(page: int, start: int, end: int, pc: _PageChars, tag: int = 0) ->
     drop = {k for k in digits if sizes_of[k] <= small and bottoms[k] < low}
     # A soft hyphen before the line's last character is a hyphen inside a line (U+2011 in the source).
     soft = [m.start() for m in _SOFT_CHAR.finditer(seg, 0, len(seg) - 1)]
-    chars, boxes, packed = seg, pc.boxes[start:end], pc.packed[16 * start : 16 * end]
+    chars = seg
     if drop or soft:
         listed = list(seg)
         for k in soft:
             listed[k] = "-"
         keep = [k for k in range(len(seg)) if k not in drop]
-        chars, boxes = "".join([listed[k] for k in keep]), [boxes[k] for k in keep]
-        packed = b"".join([packed[16 * k : 16 * k + 16] for k in keep])
+        chars = "".join([listed[k] for k in keep])
     stripped = chars.lstrip()
     lead = len(chars) - len(stripped)
     stripped = stripped.rstrip()
     if not stripped:
         return None
-    boxes = boxes[lead : lead + len(stripped)]
-    packed = packed[16 * lead : 16 * (lead + len(stripped))]
+    if drop or soft:  # the page indices of the characters kept
+        kept = [start + k for k in keep[lead : lead + len(stripped)]]
+        packed = b"".join([pc.packed[16 * i : 16 * i + 16] for i in kept])
+        x0, top = min([pc.x0[i] for i in kept]), min([pc.top[i] for i in kept])
+        x1, bottom = max([pc.x1[i] for i in kept]), max([pc.bottom[i] for i in kept])
+    else:
+        a, b = start + lead, start + lead + len(stripped)
+        packed = pc.packed[16 * a : 16 * b]
+        x0, top, x1, bottom = min(pc.x0[a:b]), min(pc.top[a:b]), max(pc.x1[a:b]), max(pc.bottom[a:b])
     heavy_of = pc.heavy[start:end]
     heavy = sum([1 for c, h in zip(seg, heavy_of, strict=True) if h and not c.isspace()]) if any(heavy_of) else 0
-    lefts, tops, rights, lows = zip(*boxes, strict=True)
     return Line(
         page=page,
-        boxes=boxes,
         packed=packed,
         text=stripped,
-        top=min(tops),
-        bottom=max(lows),
-        x0=min(lefts),
-        x1=max(rights),
+        top=top,
+        bottom=bottom,
+        x0=x0,
+        x1=x1,
         size=size,
         bold=heavy > 0 and heavy * 2 > sum([1 for c in stripped if not c.isspace()]),
         tag=tag,
