@@ -142,15 +142,14 @@ def lines_to_blocks(pages: list[list[Line]], body: float, struct: tuple[StructTa
 
 def document_words(pages: list[list[Line]]) -> tuple[set[str], set[str]]:
     """Lower-cased words and hyphenated compounds that occur inside lines (not split by a line end)."""
-    words: set[str] = set()
-    compounds: set[str] = set()
-    for lines in pages:
-        for line in lines:
-            body = line.text.rstrip(_HYPHENS + " ")
-            for w in _WORD.findall(body):
-                w = w.replace("\ufffe", "-").lower()
-                (compounds if "-" in w else words).add(w)
-                words.update(w.split("-"))
+    # One search over all lines (a word never spans the "\n" between them); the words are ASCII, so lowering
+    # them joined is lowering each.
+    bodies = "\n".join([line.text.rstrip(_HYPHENS + " ") for lines in pages for line in lines])
+    found = set("\n".join(_WORD.findall(bodies)).replace("\ufffe", "-").lower().split("\n")) - {""}
+    compounds = {w for w in found if "-" in w}
+    words = found - compounds
+    for w in compounds:
+        words.update(w.split("-"))
     return words, compounds
 
 
