@@ -4,6 +4,9 @@ instead, letter by letter, so offsets and phrases still come from the sentence a
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from peelextract.extract import judgments
 from peelextract.extract.judgments import find_judgments, mask_force
 
@@ -47,3 +50,17 @@ def test_the_longest_name_is_masked_metropolitan_police_service() -> None:
     assert mask_force("Metropolitan Police Service is good.", force) == "qqqqqqqqqqqq qqqqqq qqqqqqq is good."
     found = find_judgments("Metropolitan Police Service remains adequate in this area.", force)
     assert [(j.grade, j.phrase) for j in found] == [("Adequate", "this area")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Good", "GOOD", "goo", "d", "in", "adequate", "outſtanding", "improvement", "require", " ", "."]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_grade_word_check_is_the_search(sentence: str) -> None:
+    """The ``in`` check before the search never hides a grade word the search would find."""
+    assert judgments.has_grade_word(sentence) == (judgments._ANY_GRADE.search(sentence) is not None)

@@ -94,12 +94,16 @@ def _make_line(page: int, start: int, end: int, pc: _PageChars, tag: int = 0) ->
             return None
         size = sizes.most_common(1)[0][0]
         base = max([b for s, b in zip(sizes_of, bottoms, strict=True) if abs(s - size) < 0.2])
-    # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline.
+    # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline (none when no
+    # character is that small: most lines are in one size).
     small, low = size * 0.85, base - size * 0.15
-    digits = (m.start() for m in _ASCII_DIGIT.finditer(seg)) if seg.isascii() else _digit_positions(seg)
-    drop = {k for k in digits if sizes_of[k] <= small and bottoms[k] < low}
+    drop: set[int] = set()
+    if min(sizes_of) <= small:
+        digits = (m.start() for m in _ASCII_DIGIT.finditer(seg)) if seg.isascii() else _digit_positions(seg)
+        drop = {k for k in digits if sizes_of[k] <= small and bottoms[k] < low}
     # A soft hyphen before the line's last character is a hyphen inside a line (U+2011 in the source).
-    soft = [m.start() for m in _SOFT_CHAR.finditer(seg, 0, len(seg) - 1)]
+    has_soft = "\ufffe" in seg or "\x02" in seg
+    soft = [m.start() for m in _SOFT_CHAR.finditer(seg, 0, len(seg) - 1)] if has_soft else []
     chars = seg
     if drop or soft:
         listed = list(seg)
