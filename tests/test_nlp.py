@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from peelextract import nlp as nlp_module
 from peelextract.ingest import read_path
 from peelextract.nlp import pipeline, sentence_spans
 from peelextract.pipeline import source_to_document
@@ -72,3 +73,21 @@ def test_pipeline_leaves_spacy_cli_importable() -> None:
         "assert callable(download) and callable(spacy.info)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=120))
+def test_a_block_read_as_one_sentence_is_one_for_the_sentencizer(text: str) -> None:
+    """``document_to_sentences`` skips the tokenizer for a block with no sentence end before other text."""
+    pipeline()
+    if nlp_module._one_sentence(text):
+        one = len(text.rstrip())
+        assert spacy_sentences(text) == ([(0, one)] if one else [])
+
+
+def test_one_sentence_shapes() -> None:
+    pipeline()
+    assert nlp_module._one_sentence("The force is good at investigating crime.")
+    assert nlp_module._one_sentence("Is it good?!")
+    assert not nlp_module._one_sentence("It is good. It is not outstanding.")
+    assert not nlp_module._one_sentence('He said "stop." Then')

@@ -117,8 +117,31 @@ def document_to_sentences(doc: Document) -> list[tuple[int, int]]:
             spans.append((block.start, block.end))
             continue
         text = next(prose)  # the tokenizer only: sentences come from its arrays
+        if _one_sentence(text):
+            one = len(text.rstrip())
+            spans.extend([(block.start, block.start + one)] if one else [])
+            continue
         spans.extend((block.start + a, block.start + b) for a, b in sentence_spans(nlp.make_doc(text), nlp, text))
     return spans
+
+
+def _one_sentence(text: str) -> bool:
+    """Whether the sentencizer would find one sentence in ``text`` without tokenising it: when no sentence-
+    ending character (its ``punct_chars``) stands before anything but more of them. A sentence starts only at a
+    token after one of them that is neither punctuation nor one of them; "The force is good." has none.
+    (Two in five of a report's blocks, and a third of the tokenizer's time.)"""
+    first, only = _punct_patterns()
+    m = first.search(text)
+    return m is None or only.fullmatch(text, m.start()) is not None
+
+
+@lru_cache(maxsize=1)
+def _punct_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """A sentence-ending character, and a run of nothing but them (spaCy's sentencizer's ``punct_chars``)."""
+    from spacy.pipeline.sentencizer import Sentencizer
+
+    chars = "".join(regex.escape(c) for c in sorted(set(Sentencizer.default_punct_chars)))
+    return regex.compile(f"[{chars}]"), regex.compile(f"[{chars}]+")
 
 
 def sentence_spans(sdoc: Doc, nlp: Language, text: str | None = None) -> list[tuple[int, int]]:
