@@ -15,6 +15,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
@@ -52,14 +53,12 @@ class Line:
 
 @dataclass(frozen=True)
 class _PageChars:
-    """One page's per-character values as Python lists, converted once per page (C loops) rather than
-    indexed out of the arrays several times per character: a line is then made of slices of these."""
+    """One page's per-character values: text, font sizes and boldness as Python lists (converted once per page,
+    read several times per character), the boxes as a float32 array (x0, top, x1, bottom; reduced per line in
+    numpy) and as bytes (a line's boxes are a slice of them)."""
 
     text: str
-    x0: list[float]
-    top: list[float]
-    x1: list[float]
-    bottom: list[float]
+    grid: Any  # numpy float32 array, one row (x0, top, x1, bottom) per character
     sizes: list[float]
     heavy: list[bool]
     packed: bytes  # the boxes as float32 x0, top, x1, bottom: 16 bytes a character
@@ -69,9 +68,22 @@ class _PageChars:
         import numpy as np
 
         grid = np.frombuffer(p.boxes, dtype=np.float32).reshape(-1, 4)
-        x0, top, x1, bottom = (grid[:, k].tolist() for k in range(4))
         heavy = (np.frombuffer(p.weights, dtype=np.int16) >= 600).tolist()
-        return cls(p.text, x0, top, x1, bottom, p.sizes.tolist(), heavy, p.boxes.tobytes())
+        return cls(p.text, grid, p.sizes.tolist(), heavy, p.boxes.tobytes())
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A line before its extent: its characters are ``start:end`` of the page, or the page indices ``kept``
+    (a footnote marker dropped, a soft hyphen replaced)."""
+
+    text: str
+    start: int
+    end: int
+    kept: list[int] | None
+    size: float
+    bold: bool
+    tag: int
 
 
 _ASCII_DIGIT = regex.compile(r"[0-9]")
@@ -79,32 +91,35 @@ _SOFT_CHAR = regex.compile("[\ufffe\x02]")
 _RUN = regex.compile(r"[^\r\n]+")
 
 
-def _make_line(page: int, start: int, end: int, pc: _PageChars, tag: int = 0) -> Line | None:
-    """The line of characters ``start:end`` (a run without line breaks), or None when it is blank."""
+def _draft_line(start: int, end: int, pc: _PageChars, base: float, tag: int = 0) -> _Draft | None:
+    """The line of characters ``start:end`` (a run without line breaks), or None when it is blank. ``base`` is
+    the lowest character bottom of the run."""
     seg = pc.text[start:end]
     sizes_of = pc.sizes[start:end]
-    bottoms = pc.bottom[start:end]
     if sizes_of.count(sizes_of[0]) == len(sizes_of):  # one size throughout, the common case
         if not seg.strip(" "):
             return None
-        size, base = sizes_of[0], max(bottoms)
+        size = sizes_of[0]
     else:  # the most common size of the non-space characters, the first seen on a tie
         sizes = Counter([s for c, s in zip(seg, sizes_of, strict=True) if c != " "])
         if not sizes:
             return None
         size = sizes.most_common(1)[0][0]
+        bottoms = pc.grid[start:end, 3].tolist()
         base = max([b for s, b in zip(sizes_of, bottoms, strict=True) if abs(s - size) < 0.2])
     # A footnote marker: a digit in markedly smaller type whose bottom sits above the baseline (none when no
     # character is that small: most lines are in one size).
     small, low = size * 0.85, base - size * 0.15
     drop: set[int] = set()
     if min(sizes_of) <= small:
+        bottoms = pc.grid[start:end, 3].tolist()
         digits = (m.start() for m in _ASCII_DIGIT.finditer(seg)) if seg.isascii() else _digit_positions(seg)
         drop = {k for k in digits if sizes_of[k] <= small and bottoms[k] < low}
     # A soft hyphen before the line's last character is a hyphen inside a line (U+2011 in the source).
     has_soft = "\ufffe" in seg or "\x02" in seg
     soft = [m.start() for m in _SOFT_CHAR.finditer(seg, 0, len(seg) - 1)] if has_soft else []
     chars = seg
+    keep: list[int] = []
     if drop or soft:
         listed = list(seg)
         for k in soft:
@@ -116,29 +131,55 @@ def _make_line(page: int, start: int, end: int, pc: _PageChars, tag: int = 0) ->
     stripped = stripped.rstrip()
     if not stripped:
         return None
-    if drop or soft:  # the page indices of the characters kept
-        kept = [start + k for k in keep[lead : lead + len(stripped)]]
-        packed = b"".join([pc.packed[16 * i : 16 * i + 16] for i in kept])
-        x0, top = min([pc.x0[i] for i in kept]), min([pc.top[i] for i in kept])
-        x1, bottom = max([pc.x1[i] for i in kept]), max([pc.bottom[i] for i in kept])
-    else:
-        a, b = start + lead, start + lead + len(stripped)
-        packed = pc.packed[16 * a : 16 * b]
-        x0, top, x1, bottom = min(pc.x0[a:b]), min(pc.top[a:b]), max(pc.x1[a:b]), max(pc.bottom[a:b])
     heavy_of = pc.heavy[start:end]
     heavy = sum([1 for c, h in zip(seg, heavy_of, strict=True) if h and not c.isspace()]) if any(heavy_of) else 0
-    return Line(
-        page=page,
-        packed=packed,
-        text=stripped,
-        top=top,
-        bottom=bottom,
-        x0=x0,
-        x1=x1,
-        size=size,
-        bold=heavy > 0 and heavy * 2 > sum([1 for c in stripped if not c.isspace()]),
-        tag=tag,
-    )
+    bold = heavy > 0 and heavy * 2 > sum([1 for c in stripped if not c.isspace()])
+    if drop or soft:  # the page indices of the characters kept
+        kept = [start + k for k in keep[lead : lead + len(stripped)]]
+        return _Draft(stripped, kept[0], kept[-1] + 1, kept, size, bold, tag)
+    return _Draft(stripped, start + lead, start + lead + len(stripped), None, size, bold, tag)
+
+
+def _reduce_runs(ufunc: Any, values: Any, spans: list[tuple[int, int]]) -> list[float]:
+    """``ufunc`` reduced over each of ``spans`` (non-empty, in order, not overlapping) of ``values``, in one
+    numpy call: ``reduceat`` over the starts and ends, every other result (the gaps between spans) dropped."""
+    import numpy as np
+
+    bounds = [i for span in spans for i in span]
+    if bounds[-1] == len(values):
+        bounds.pop()  # the last span runs to the end
+    return ufunc.reduceat(values, np.array(bounds, dtype=np.intp))[::2].tolist()  # type: ignore[no-any-return]
+
+
+def _lines(page: int, drafts: list[_Draft], pc: _PageChars) -> list[Line]:
+    """The drafts with their extents: the min and max of their characters' boxes (a numpy reduction per
+    coordinate for the page's contiguous lines; per line for the few with characters taken out)."""
+    import numpy as np
+
+    plain = [d for d in drafts if d.kept is None]
+    spans = [(d.start, d.end) for d in plain]
+    extents: dict[int, tuple[float, float, float, float]] = {}
+    if spans:
+        grid = pc.grid
+        cols = (
+            _reduce_runs(np.minimum, grid[:, 0], spans),
+            _reduce_runs(np.minimum, grid[:, 1], spans),
+            _reduce_runs(np.maximum, grid[:, 2], spans),
+            _reduce_runs(np.maximum, grid[:, 3], spans),
+        )
+        extents = {id(d): e for d, e in zip(plain, zip(*cols, strict=True), strict=True)}
+    out: list[Line] = []
+    for d in drafts:
+        if d.kept is None:
+            x0, top, x1, bottom = extents[id(d)]
+            packed = pc.packed[16 * d.start : 16 * d.end]
+        else:
+            rows = pc.grid[d.kept]
+            x0, top = float(rows[:, 0].min()), float(rows[:, 1].min())
+            x1, bottom = float(rows[:, 2].max()), float(rows[:, 3].max())
+            packed = b"".join([pc.packed[16 * i : 16 * i + 16] for i in d.kept])
+        out.append(Line(page, packed, d.text, top, bottom, x0, x1, d.size, d.bold, d.tag))
+    return out
 
 
 def _digit_positions(seg: str) -> list[int]:
@@ -158,9 +199,19 @@ def _breaks_line(p: PdfPage, i: int) -> bool:
 
 
 def page_to_lines(p: PdfPage) -> list[Line]:
+    import numpy as np
+
     pc = _PageChars.of(p)
-    runs = _tagged_runs(p, p.tags) if p.tags is not None else _runs(p)
-    return [line for start, end, tag in runs if (line := _make_line(p.number, start, end, pc, tag))]
+    runs = list(_tagged_runs(p, p.tags) if p.tags is not None else _runs(p))
+    if not runs:
+        return []
+    bases = _reduce_runs(np.maximum, pc.grid[:, 3], [(start, end) for start, end, _ in runs])
+    drafts = [
+        draft
+        for (start, end, tag), base in zip(runs, bases, strict=True)
+        if (draft := _draft_line(start, end, pc, base, tag))
+    ]
+    return _lines(p.number, drafts, pc)
 
 
 def _runs(p: PdfPage) -> Iterator[tuple[int, int, int]]:
