@@ -91,3 +91,11 @@ def test_one_sentence_shapes() -> None:
     assert nlp_module._one_sentence("Is it good?!")
     assert not nlp_module._one_sentence("It is good. It is not outstanding.")
     assert not nlp_module._one_sentence('He said "stop." Then')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=80), max_size=6))
+def test_texts_reduced_together_give_each_texts_sentences(texts: list[str]) -> None:
+    """``texts_to_sentences`` reduces many texts' token arrays at once: each text's spans as alone."""
+    nlp = pipeline()
+    assert nlp_module.texts_to_sentences(texts, nlp) == [sentence_spans(nlp.make_doc(t), nlp) for t in texts]
