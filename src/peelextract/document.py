@@ -182,11 +182,11 @@ class Document:
         if self.char_pages is None or self.char_boxes is None:
             return []
         out: list[tuple[int, list[float]]] = []
-        for i in range(start, end):
-            page = self.char_pages[i]
+        boxes = self.char_boxes[4 * start : 4 * end].tolist()  # one slice, not one per character
+        for i, page in enumerate(self.char_pages[start:end].tolist()):
             if page == 0:
                 continue
-            x0, top, x1, bottom = self.char_boxes[4 * i : 4 * i + 4]
+            x0, top, x1, bottom = boxes[4 * i : 4 * i + 4]
             if x1 <= x0 and bottom <= top:
                 continue  # a character pdfium gave no box (generated)
             cur = out[-1][1] if out and out[-1][0] == page else None
@@ -274,9 +274,13 @@ class DocumentBuilder:
             return
         flat = array("f")
         flat.frombytes(b"".join([packed for _, packed, _ in runs]))
-        pages = array("h")
-        for t, _, pg in runs:
-            pages.extend(array("h", (pg,)) * len(t))
+        first = runs[0][2]
+        if all(pg == first for _, _, pg in runs):  # a block on one page, the common case
+            pages = array("h", (first,)) * len(text)
+        else:
+            pages = array("h")
+            for t, _, pg in runs:
+                pages.extend(array("h", (pg,)) * len(t))
         self._append(kind, normal, array("i", (-1,)) * len(normal), level, page, row, pages, flat)
 
     def _append(
