@@ -121,7 +121,7 @@ def _weights(raw: Any, handle: Any, text: str) -> array:  # type: ignore[type-ar
     ask[0] = True
     asked = np.flatnonzero(ask)
     weight_of = _char_calls(raw)[2]
-    values = np.array([weight_of(handle, i) for i in asked.tolist()], dtype=np.int16)
+    values = np.array(list(map(weight_of, repeat(handle, len(asked)), asked.tolist())), dtype=np.int16)
     # Each character takes the answer at the last character asked at or before it.
     last = np.maximum.accumulate(np.where(ask, np.arange(n), 0))
     return array("h", values[np.searchsorted(asked, last)].tobytes())
