@@ -153,7 +153,9 @@ def _carried_notes(ctx: Context) -> list[_Note]:
     text = ctx.doc.text
     for s_start, s_end in ctx.sentences:
         sentence = text[s_start:s_end]
-        carried, not_again = _CARRIED_NOTE.search(sentence), _NOT_REINSPECTED.search(sentence)
+        folded = sentence.casefold()  # each pattern holds its word: a cheap check before the search
+        carried = _CARRIED_NOTE.search(sentence) if "carried" in folded else None
+        not_again = _NOT_REINSPECTED.search(sentence) if "inspect" in folded else None
         if ctx.in_back_matter(s_start) or not (carried or not_again):
             continue
         m = _NOTE_YEAR.search(sentence) or _ANY_YEAR.search(sentence)

@@ -176,6 +176,8 @@ def _sentence_items(ctx: Context, taken: list[AreaForImprovement]) -> list[AreaF
         if ctx.in_back_matter(s_start) or any(a <= s_start < b for a, b in spans):
             continue
         sentence = text[s_start:s_end]
+        if "concern" not in sentence.casefold():  # all three patterns below hold the word (a cheap check first)
+            continue
         if _IS_CONCERN.search(sentence):
             stated.append(_item(ctx, "cause_of_concern", s_start, s_end))
             covered.update(mentioned_areas(sentence))
