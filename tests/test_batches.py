@@ -86,6 +86,14 @@ def no_partial_files(out: Path) -> None:
     assert [str(p) for p in out.rglob("*.tmp")] == []
 
 
+def no_partial_outputs(out: Path) -> None:
+    """Right after a SIGKILL: every report file is whole. A write the kill cut short leaves only its hidden
+    temp file (a rename never happened), which the next run's writer removes (``outlock``)."""
+    for path in out.glob("*.json"):
+        json.loads(path.read_text("utf-8"))
+    assert all(p.name.startswith(".") for p in out.rglob("*.tmp"))
+
+
 def test_hang_crash_and_bug_fail_alone_with_their_codes(tmp_path: Path, env: dict[str, str]) -> None:
     inbox, out = tmp_path / "in", tmp_path / "out"
     good = [report_for(inbox, f) for f in FORCES[:2]]
@@ -255,7 +263,7 @@ def test_an_ingest_killed_mid_batch_and_run_again_has_every_report_once(tmp_path
         proc.send_signal(signal.SIGKILL)  # the ingest process only: its workers must die with it
         proc.wait(timeout=30)
         assert len(list(out.glob("*.json"))) < len(INGEST_FORCES)  # killed mid-batch
-        no_partial_files(out)
+        no_partial_outputs(out)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the orphaned temporary Prefect server
     again = subprocess.run(cli("ingest", str(inbox), "--out", str(out)), capture_output=True, text=True, env=env)

@@ -4,11 +4,17 @@ An exclusive ``flock`` on the folder itself (no lock file to leave behind): the 
 holder exits, however it exits (SIGKILL included), so a killed run never leaves OUT locked. A second command
 on a locked OUT says so on stderr and waits for the first to finish, then runs: both succeed, each report is
 written once (the second finds the first's outputs and cache).
+
+Every write is a temp file renamed into place, so a writer killed mid-write leaves no partial output, but
+may leave its hidden temp file. The holder marks OUT while it writes (``.peelextract-writing``, removed when
+it lets go); a holder that finds the mark left behind knows the last writer died and removes the temp files
+it left (``publish.files.remove_stale_temps``): nothing to search in OUT when the last run ended well.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -16,6 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from peelextract.errors import PublishError
+from peelextract.publish.files import remove_stale_temps
+
+log = logging.getLogger(__name__)
+
+ACTIVE = Path(".peelextract-writing")  # relative to OUT: present while a holder writes
 
 
 @contextmanager
@@ -36,6 +47,17 @@ def out_lock(out: Path) -> Iterator[None]:
                 flush=True,
             )
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        active = out / ACTIVE
+        if active.exists():  # the last holder died while writing
+            for path in remove_stale_temps(out):
+                log.warning("removed %s, left by a writer that was killed", path)
+        try:
+            active.touch()
+        except OSError as exc:
+            raise PublishError(str(out), f"cannot write in the output folder: {exc.strerror or exc}") from exc
+        try:
+            yield
+        finally:
+            active.unlink(missing_ok=True)
     finally:
         os.close(fd)  # releases the lock

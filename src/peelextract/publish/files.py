@@ -67,3 +67,16 @@ def _reason(exc: OSError) -> str:
     if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
         return "folder is read-only or not writable"
     return exc.strerror or str(exc)
+
+
+def remove_stale_temps(out: Path) -> list[Path]:
+    """Remove the temp files that writers killed mid-write left under ``out`` (``.<name>.<random>.tmp``,
+    and a database build's ``.tmp.wal``); only call it while holding OUT's lock, when no writer is live.
+    Returns what it removed."""
+    removed: list[Path] = []
+    for pattern in (".*.tmp", ".*.tmp.wal"):
+        for path in out.rglob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return sorted(removed)
