@@ -53,11 +53,13 @@ def out_lock(out: Path) -> Iterator[None]:
                 log.warning("removed %s, left by a writer that was killed", path)
         try:
             active.touch()
-        except OSError as exc:
-            raise PublishError(str(out), f"cannot write in the output folder: {exc.strerror or exc}") from exc
+            marked = True
+        except OSError:  # a read-only OUT: each write then fails with its own error naming its input
+            marked = False
         try:
             yield
         finally:
-            active.unlink(missing_ok=True)
+            if marked:
+                active.unlink(missing_ok=True)
     finally:
         os.close(fd)  # releases the lock
