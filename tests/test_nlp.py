@@ -1,4 +1,4 @@
-"""Sentences: ``nlp.sentence_spans`` computes from token arrays what spaCy's sentencizer and ``Doc.sents``
+"""Sentences: ``nlp.texts_to_sentences`` computes from token arrays what spaCy's sentencizer and ``Doc.sents``
 give, and ``nlp.pipeline`` builds spaCy without importing ``spacy.cli`` (start-up), which still imports."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from peelextract import nlp as nlp_module
 from peelextract.ingest import read_path
-from peelextract.nlp import pipeline, sentence_spans
+from peelextract.nlp import pipeline, texts_to_sentences
 from peelextract.pipeline import source_to_document
 from tests.conftest import REPORTS
 
@@ -46,7 +46,7 @@ def spacy_sentences(text: str) -> list[tuple[int, int]]:
 @given(st.text(alphabet=_ALPHABET, max_size=120))
 def test_sentence_spans_match_the_sentencizer(text: str) -> None:
     nlp = pipeline()
-    assert sentence_spans(nlp.make_doc(text), nlp) == spacy_sentences(text)
+    assert texts_to_sentences([text], nlp) == [spacy_sentences(text)]
     assert [t.text for t in nlp.make_doc(text)] == [t.text for t in sentencizer().make_doc(text)]
 
 
@@ -57,7 +57,7 @@ def test_sentence_spans_match_the_sentencizer_on_every_fixture_paragraph() -> No
         doc = source_to_document(read_path(path))
         for block in doc.blocks:
             text = doc.block_text(block)
-            assert sentence_spans(nlp.make_doc(text), nlp) == spacy_sentences(text), text
+            assert texts_to_sentences([text], nlp) == [spacy_sentences(text)], text
             checked += 1
     assert checked > 300
 
@@ -96,6 +96,5 @@ def test_one_sentence_shapes() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=_ALPHABET, max_size=80), max_size=6))
 def test_texts_reduced_together_give_each_texts_sentences(texts: list[str]) -> None:
-    """``texts_to_sentences`` reduces many texts' token arrays at once: each text's spans as alone."""
-    nlp = pipeline()
-    assert nlp_module.texts_to_sentences(texts, nlp) == [sentence_spans(nlp.make_doc(t), nlp) for t in texts]
+    """``texts_to_sentences`` reduces many texts' token arrays at once: each text's spans as the sentencizer's."""
+    assert texts_to_sentences(texts, pipeline()) == [spacy_sentences(t) for t in texts]

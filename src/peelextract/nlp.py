@@ -31,7 +31,6 @@ from peelextract.document import Document
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ _IMPORT_LOCK = threading.Lock()
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """spaCy's blank English pipeline: its tokenizer is all this module runs (``sentence_spans`` does the
+    """spaCy's blank English pipeline: its tokenizer is all this module runs (``texts_to_sentences`` does the
     sentencizer's work). Of the lexical attributes computed for each new word (in Python: shape, like_num,
     stop word, ...) it keeps IS_PUNCT, the only one read; tokenisation does not depend on them, and the
     first document of a process creates ~1,750 words (23 ms of 58 ms saved)."""
@@ -108,57 +107,54 @@ def _mask(m: regex.Match[str]) -> str:
 def document_to_sentences(doc: Document) -> list[tuple[int, int]]:
     """(start, end) of every sentence, in document order; headings, badges and table cells are one
     sentence each (and are not tokenised)."""
-    nlp = pipeline()
     blocks = [b for b in doc.blocks if b.kind in _SENTENCE_KINDS]
-    prose = iter([tokenizer_text(doc.block_text(b)) for b in blocks if b.kind not in _WHOLE_KINDS])
-    found: list[tuple[int, int] | None] = []  # None: the next tokenised block's sentences go here
-    tokenised: list[tuple[int, str]] = []
+    prose = [tokenizer_text(doc.block_text(b)) for b in blocks if b.kind not in _WHOLE_KINDS]
+    per_block = iter(texts_to_sentences(prose, pipeline()))
+    spans: list[tuple[int, int]] = []
     for block in blocks:
         if block.kind in _WHOLE_KINDS:
-            found.append((block.start, block.end))
-            continue
-        text = next(prose)  # the tokenizer only: sentences come from its arrays
-        if _one_sentence(text):
-            one = len(text.rstrip())
-            found.extend([(block.start, block.start + one)] if one else [])
-            continue
-        found.append(None)
-        tokenised.append((block.start, text))
-    per_block = texts_to_sentences([t for _, t in tokenised], nlp)
-    spans: list[tuple[int, int]] = []
-    k = 0
-    for item in found:
-        if item is not None:
-            spans.append(item)
-            continue
-        start = tokenised[k][0]
-        spans.extend((start + a, start + b) for a, b in per_block[k])
-        k += 1
+            spans.append((block.start, block.end))
+        else:
+            spans.extend((block.start + a, block.start + b) for a, b in next(per_block))
     return spans
 
 
 def texts_to_sentences(texts: list[str], nlp: Language) -> list[list[tuple[int, int]]]:
-    """``sentence_spans`` of each text, the token arrays of all of them reduced together (numpy's per-call cost
-    was most of ``sentence_spans`` on a report's 140 short blocks): sentence starts are computed as for one
-    text, with each text's first token a start and its ``seen`` count taken from its own start."""
+    """(start, end) offsets in each text of its sentences, trailing whitespace dropped: what spaCy's
+    sentencizer and ``Doc.sents`` give, computed from the tokenizer's arrays (the sentencizer makes a Python
+    ``Token`` per token, twice; that was a third of this stage).
+
+    The sentencizer starts a sentence at token 0, and at every token that is neither punctuation nor one of
+    its ``punct_chars`` ("plain") once a ``punct_chars`` token has been seen since the last start. Since a
+    plain token either starts a sentence or meets no ``punct_chars`` since the last start, a plain token
+    starts one exactly when a ``punct_chars`` token lies between it and the previous plain token.
+
+    A text with no sentence end before other text is one sentence and is not tokenised (``_one_sentence``).
+    The others' token arrays are reduced together (numpy's per-call cost was most of the work on a report's
+    140 short blocks): each text's first token is a start, and its ``seen`` count is taken from its own start."""
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
 
-    docs = [nlp.make_doc(t) for t in texts]
+    out: list[list[tuple[int, int]]] = []
+    todo: list[int] = []  # the texts to tokenise
+    for k, text in enumerate(texts):
+        one = len(text.rstrip())
+        out.append([(0, one)] if one and _one_sentence(text) else [])
+        if one and not out[-1]:
+            todo.append(k)
+    docs = [nlp.make_doc(texts[k]) for k in todo]
     sizes = np.array([len(d) for d in docs], dtype=np.intp)
-    out: list[list[tuple[int, int]]] = [[] for _ in texts]
     if not sizes.sum():
         return out
     table = np.concatenate([d.to_array([ORTH, IDX, LENGTH, IS_PUNCT]) for d in docs if len(d)])
     firsts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[sizes > 0]  # each non-empty text's first token
-    owner = np.repeat(np.flatnonzero(sizes > 0), sizes[sizes > 0])  # the text of each token
-    hashes = _punct_hashes(nlp)
+    owner = np.repeat(np.flatnonzero(sizes > 0), sizes[sizes > 0])  # the text (in ``todo``) of each token
+    hashes = _punct_hashes(nlp)  # sorted: a binary search per token
     at = np.minimum(np.searchsorted(hashes, table[:, 0]), len(hashes) - 1)
     ends_sentence = hashes[at] == table[:, 0]
     seen = np.cumsum(ends_sentence)
-    seen_before_text = np.concatenate(([0], seen))[firsts]  # seen up to each text's first token, excluded
-    base = np.zeros(len(texts), dtype=seen.dtype)
-    base[owner[firsts]] = seen_before_text
+    base = np.zeros(len(todo), dtype=seen.dtype)
+    base[owner[firsts]] = np.concatenate(([0], seen))[firsts]  # seen before each text's first token
     plain = np.flatnonzero(~ends_sentence & (table[:, 3] == 0))
     prev = np.concatenate(([-1], plain[:-1]))
     same_text = (prev >= 0) & (owner[np.maximum(prev, 0)] == owner[plain])
@@ -169,7 +165,8 @@ def texts_to_sentences(texts: list[str], nlp: Language) -> list[list[tuple[int, 
     stops = np.append(starts[1:], len(table))  # each text's first token is a start: no sentence runs past its text
     a_of = table[starts, 1].tolist()
     b_of = (table[stops - 1, 1] + table[stops - 1, 2]).tolist()
-    for k, a, b in zip(owner[starts].tolist(), a_of, b_of, strict=True):
+    for j, a, b in zip(owner[starts].tolist(), a_of, b_of, strict=True):
+        k = todo[j]
         sentence = texts[k][a:b].rstrip()
         if sentence:
             out[k].append((a, a + len(sentence)))
@@ -193,39 +190,6 @@ def _punct_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
 
     chars = "".join(regex.escape(c) for c in sorted(set(Sentencizer.default_punct_chars)))
     return regex.compile(f"[{chars}]"), regex.compile(f"[{chars}]+")
-
-
-def sentence_spans(sdoc: Doc, nlp: Language, text: str | None = None) -> list[tuple[int, int]]:
-    """(start, end) offsets in ``sdoc``'s text of each sentence, trailing whitespace dropped: what spaCy's
-    sentencizer and ``Doc.sents`` give, computed from the token arrays (the sentencizer makes a Python
-    ``Token`` per token, twice; that was a third of this stage).
-
-    The sentencizer starts a sentence at token 0, and at every token that is neither punctuation nor one of
-    its ``punct_chars`` ("plain") once a ``punct_chars`` token has been seen since the last start. Since a
-    plain token either starts a sentence or meets no ``punct_chars`` since the last start, a plain token
-    starts one exactly when a ``punct_chars`` token lies between it and the previous plain token."""
-    import numpy as np
-    from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
-
-    if len(sdoc) == 0:
-        return []
-    table = sdoc.to_array([ORTH, IDX, LENGTH, IS_PUNCT])  # uint64, one row per token
-    hashes = _punct_hashes(nlp)  # sorted: a binary search per token, cheaper than np.isin on short docs
-    at = np.minimum(np.searchsorted(hashes, table[:, 0]), len(hashes) - 1)
-    ends_sentence = hashes[at] == table[:, 0]
-    plain = np.flatnonzero(~ends_sentence & (table[:, 3] == 0))
-    seen = np.cumsum(ends_sentence)
-    before = np.concatenate(([0], seen[plain[:-1]]))
-    starts = [0, *(int(t) for t in plain[seen[plain] > before] if t > 0)]
-    text = sdoc.text if text is None else text  # Doc.text joins every token's text: pass it when known
-    spans: list[tuple[int, int]] = []
-    for first, stop in zip(starts, [*starts[1:], len(sdoc)], strict=True):
-        a = int(table[first, 1])
-        b = int(table[stop - 1, 1]) + int(table[stop - 1, 2])
-        sentence = text[a:b].rstrip()
-        if sentence:
-            spans.append((a, a + len(sentence)))
-    return spans
 
 
 @lru_cache(maxsize=1)
