@@ -54,3 +54,19 @@ def test_a_changed_report_text_or_page_is_made_again(out: Path) -> None:
     os.utime(page, (OLD, OLD))
     build_site(out, quiet=True)
     assert "cleveland-police-2021-22.html" in _rewritten(out)
+
+
+def test_a_source_beside_the_json_that_changes_remakes_the_page(tmp_path: Path) -> None:
+    """The key holds the source as found, not only whether one was found: a PDF beside the report that is
+    replaced by other bytes (the sha256 warning appears or goes) makes the page again."""
+    pdf = ROOT / "fixtures" / "reports" / "cleveland-police_peel-2021-22.pdf"
+    report, doc = path_to_report(pdf)
+    write_report(report, doc, tmp_path)
+    beside = tmp_path / pdf.name
+    beside.write_bytes(pdf.read_bytes() + b"\n%changed\n")
+    build_site(tmp_path, quiet=True)
+    page = tmp_path / "review" / f"{report.report.id}.html"
+    assert "sha256 mismatch" in page.read_text("utf-8")
+    beside.write_bytes(pdf.read_bytes())
+    build_site(tmp_path, quiet=True)
+    assert "sha256 mismatch" not in page.read_text("utf-8")

@@ -26,10 +26,10 @@ from peelextract.progress import Progress
 from peelextract.publish.files import atomic_write_text
 from peelextract.publish.report_json import read_report_data, report_from_data
 from peelextract.publish.review_marks import KINDS, MarkState, collect_spans
-from peelextract.publish.review_pages import pages_section, passage_links, value_boxes
+from peelextract.publish.review_pages import pages_section, passage_links, sha256_file, value_boxes
 from peelextract.publish.review_text import text_html
 from peelextract.publish.review_values import panel_entries
-from peelextract.publish.sources import find_source, prune_sources
+from peelextract.publish.sources import find_source, kept_path, prune_sources
 from peelextract.text_utils import plural
 
 log = logging.getLogger(__name__)
@@ -149,13 +149,17 @@ def _filters(counts: dict[str, int]) -> str:
     )
 
 
-def _source_view(item: Loaded, sources: Path | None, site: Path) -> tuple[str, list[str], MarkState]:
+def _found_source(item: Loaded, sources: Path | None) -> Path | None:
+    """The report's source file: kept in OUT by its sha256, then in ``sources``, then beside the JSON
+    (``publish.sources.find_source``)."""
+    return find_source(item.path.parent, item.report.report.source, sources, item.path.parent)
+
+
+def _source_view(item: Loaded, found: Path | None, site: Path) -> tuple[str, list[str], MarkState]:
     """The report's source as the page shows it: PDF page images (HTML), or each value's link into its
-    HTML source (in the returned mark state); and problems to show. The source is looked for kept in OUT
-    by its sha256, then in ``sources``, then beside the JSON (``publish.sources.find_source``)."""
+    HTML source ``found`` (in the returned mark state); and problems to show."""
     src = item.report.report.source
     state = MarkState()
-    found = find_source(item.path.parent, src, sources, item.path.parent)
     if src.format == "pdf":
         pages, problems = pages_section(item.report, found)
         return pages, problems, state
@@ -165,14 +169,15 @@ def _source_view(item: Loaded, sources: Path | None, site: Path) -> tuple[str, l
     return "", [], state
 
 
-def report_page(item: Loaded, sources: Path | None, site: Path | None = None, key: str = "") -> str:
-    """The review page of one report (written into ``site``, by default ``OUT/review``)."""
+def report_page(item: Loaded, found: Path | None, site: Path | None = None, key: str = "") -> str:
+    """The review page of one report whose source file is ``found`` (``_found_source``), written into
+    ``site``, by default ``OUT/review``."""
     report = item.report
     text = item.text or ""
     spans, problems = collect_spans(report, text)
     if item.text is None:
         problems.insert(0, f"{item.path.with_suffix('.txt').name} is missing: the text cannot be shown")
-    pages, page_problems, state = _source_view(item, sources, site or item.path.parent / "review")
+    pages, page_problems, state = _source_view(item, found, site or item.path.parent / "review")
     problems += page_problems
     marked = {s.key for s in spans if s.role == "value"}
     box_pages: dict[str, list[int]] = {}
@@ -205,24 +210,30 @@ _KEY_PREFIX = f'<meta name="{KEY_META}" content="'
 
 @cache
 def _site_code() -> bytes:
-    """The review site's own code and assets: a page made by another version is made again."""
-    package = resources.files("peelextract.publish")
-    parts = [package.joinpath(n).read_bytes() for n in sorted(_SITE_MODULES)]
-    parts += [package.joinpath("assets", n).read_bytes() for n in sorted(_ASSETS)]
-    return hashlib.sha256(b"\0".join(parts)).digest()
+    """This peelextract's code and the site's assets: a page made by another version is made again (what a
+    page shows also comes from the value kinds, the vocabulary and the models, so all of it counts)."""
+    package = resources.files("peelextract")
+    files = sorted(
+        (str(f), f) for f in Path(str(package)).rglob("*") if f.suffix in (".py", ".js", ".css") and f.is_file()
+    )
+    h = hashlib.sha256()
+    for name, f in files:
+        h.update(Path(name).relative_to(str(package)).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.digest()
 
 
-_SITE_MODULES = ("review.py", "review_marks.py", "review_pages.py", "review_text.py", "review_values.py")
-_ASSETS = ("review.css", "review.js")
-
-
-def page_key(item: Loaded, sources: Path | None) -> str:
-    """What a report's page is made from: the site's code, the report file, its text, and the source found
-    for it (its sha256 is in the report; where it was found decides whether there are page images)."""
-    src = item.report.report.source
-    found = find_source(item.path.parent, src, sources, item.path.parent)
+def page_key(item: Loaded, found: Path | None, site: Path) -> str:
+    """What a report's page is made from: the code, the report file, its text, and its source as found
+    (where, relative to the site: an HTML page links to it; and its bytes, which decide the page images and
+    whether they match: a kept source is named by its sha256, any other file is hashed)."""
+    if found is None:
+        source = b"none"
+    else:
+        where = Path(os.path.relpath(found, site)).as_posix()
+        kept = found == kept_path(item.path.parent, item.report.report.source)
+        source = f"{where}:{'kept' if kept else sha256_file(found)}".encode()
     h = hashlib.sha256(_site_code())
-    for part in (item.path.read_bytes(), (item.text or "").encode("utf-8"), str(found is not None).encode()):
+    for part in (item.path.read_bytes(), (item.text or "").encode("utf-8"), source):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 
@@ -231,10 +242,11 @@ def write_report_page(item: Loaded, sources: Path | None, site: Path) -> bool:
     """Write the report's page into ``site`` unless the page there was made from the same inputs; True when
     written."""
     path = site / f"{item.report.report.id}.html"
-    key = page_key(item, sources)
+    found = _found_source(item, sources)
+    key = page_key(item, found, site)
     if _page_key_of(path) == key:
         return False
-    atomic_write_text(path, report_page(item, sources, site, key))
+    atomic_write_text(path, report_page(item, found, site, key))
     log.info("wrote %s", path)
     return True
 
