@@ -116,7 +116,7 @@ def _draft_line(start: int, end: int, pc: _PageChars, base: float, tag: int = 0)
         digits = (m.start() for m in _ASCII_DIGIT.finditer(seg)) if seg.isascii() else _digit_positions(seg)
         drop = {k for k in digits if sizes_of[k] <= small and bottoms[k] < low}
     # A soft hyphen before the line's last character is a hyphen inside a line (U+2011 in the source).
-    has_soft = "\ufffe" in seg or "\x02" in seg
+    has_soft = any(c in seg for c in _SOFT)
     soft = [m.start() for m in _SOFT_CHAR.finditer(seg, 0, len(seg) - 1)] if has_soft else []
     chars = seg
     keep: list[int] = []
