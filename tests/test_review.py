@@ -23,7 +23,7 @@ from peelextract.pipeline import path_to_report
 from peelextract.publish.report_json import report_to_json, write_report
 from peelextract.publish.review import build_site
 from peelextract.publish.review_marks import MarkState, Span, render_line, value_evidence
-from peelextract.publish.review_pages import RENDER_SCALE, png_gray
+from peelextract.publish.review_pages import RENDER_SCALE, png_gray16
 from peelextract.rounds.measures import MEASURE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -247,14 +247,38 @@ def test_any_spans_give_valid_nesting_and_keep_the_text(pairs: list[tuple[int, i
             assert f'id="v-case-{i}"' in html
 
 
-def test_png_encoder_round_trips() -> None:
-    buf = bytes([0, 255, 9, 9, 128, 64, 9, 9])  # 2x2 grey, stride 4
-    png = png_gray(2, 2, 4, buf)
+def _png_rows(png: bytes) -> tuple[int, int, int, bytes]:
+    """(width, height, bit depth, the filtered rows) of a one-IDAT greyscale PNG."""
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (2, 2)
+    width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
+    assert colour == 0
     idat = png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8]
-    assert zlib.decompress(idat) == b"\x00\x00\xff\x00\x80\x40"
+    return width, height, depth, zlib.decompress(idat)
+
+
+def test_png_encoder_packs_16_grey_levels_two_pixels_a_byte() -> None:
+    buf = bytes([0, 255, 9, 9, 128, 64, 9, 9])  # 2x2 grey, stride 4: the padding (9) is not a pixel
+    assert _png_rows(png_gray16(2, 2, 4, buf)) == (2, 2, 4, b"\x00\x0f\x00\x84")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 5), st.integers(0, 3), st.data())
+def test_png_encoder_shows_each_pixel_at_its_nearest_level(
+    width: int, height: int, pad: int, data: st.DataObject
+) -> None:
+    stride = width + pad
+    buf = data.draw(st.binary(min_size=stride * height, max_size=stride * height))
+    w, h, depth, rows = _png_rows(png_gray16(width, height, stride, buf))
+    assert (w, h, depth) == (width, height, 4)
+    row_bytes = 1 + (width + 1) // 2
+    assert len(rows) == height * row_bytes
+    for y in range(height):
+        row = rows[y * row_bytes : (y + 1) * row_bytes]
+        assert row[0] == 0  # filter: None
+        nibbles = [n for b in row[1:] for n in (b >> 4, b & 15)]
+        shown = [n * 17 for n in nibbles[:width]]
+        assert shown == [min(255, round(v / 17) * 17) for v in buf[y * stride : y * stride + width]]
+        assert nibbles[width:] in ([], [0])  # an odd width's last nibble is padding
 
 
 def _pdf_report(report: Report, pdf: Path) -> Report:

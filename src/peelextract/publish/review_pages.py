@@ -4,8 +4,8 @@ an HTML page, a link that opens the page at the value's passage, highlighted (``
 PDF pages that hold evidence are rendered and the boxes drawn over them.
 
 Pages are rendered in grey with pypdfium2 at a modest scale, reduced to 16 grey levels (ample for
-anti-aliased text, and it compresses better) and encoded as PNG here (zlib, no image library), so the
-same PDF always gives the same bytes. Compression runs in a thread pool (zlib releases the GIL).
+anti-aliased text) and encoded here as 4-bit PNG (zlib, no image library), so the same PDF always gives
+the same bytes. Compression runs in a thread pool (zlib releases the GIL).
 Boxes are in PDF points with a top-left origin
 (``PageBox``); they are drawn as absolutely positioned links over the image, placed in percent of the
 page size so they stay on their words at any display width.
@@ -33,8 +33,8 @@ from peelextract.publish.review_marks import KIND_NAMES, value_evidence
 
 log = logging.getLogger(__name__)
 
-RENDER_SCALE = 1.25  # 90 dpi: readable, and a page is ~45 KB of PNG
-_GREY16 = bytes(min(255, round(v / 17) * 17) for v in range(256))  # filter byte 0 maps to 0
+RENDER_SCALE = 1.25  # 90 dpi: readable, and a page is ~42 KB of PNG
+_LEVEL16 = bytes(min(15, round(v / 17)) for v in range(256))  # grey 0–255 → the nearest of 16 levels (× 17)
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,28 @@ def value_boxes(report: Report) -> list[Box]:
     return boxes
 
 
-def png_gray(width: int, height: int, stride: int, buf: bytes, levels16: bool = False) -> bytes:
-    """A deterministic 8-bit greyscale PNG from a row-major buffer with ``stride`` bytes per row."""
-    rows = b"".join(b"\x00" + buf[y * stride : y * stride + width] for y in range(height))
-    if levels16:
-        rows = rows.translate(_GREY16)
+def png_gray16(width: int, height: int, stride: int, buf: bytes) -> bytes:
+    """A deterministic 4-bit greyscale PNG (16 levels, two pixels a byte) of an 8-bit grey buffer with
+    ``stride`` bytes per row. The pixels shown are those of the 8-bit rows reduced to the same 16 levels that
+    this replaced; the site of 43 PDF reports is 55.2 MB instead of 59.5 MB, for the same CPU time (3.8–4.1 s
+    against 4.0–4.6 s: zlib level 1 on half the bytes costs what level 3 on all of them did; level 3 here
+    gave 52.0 MB for 4–6 % more CPU)."""
+    import numpy as np
+
+    grey = np.frombuffer(buf, dtype=np.uint8, count=stride * height).reshape(height, stride)[:, :width]
+    levels = np.frombuffer(_LEVEL16, dtype=np.uint8)[grey]
+    if width % 2:
+        levels = np.concatenate([levels, np.zeros((height, 1), dtype=np.uint8)], axis=1)
+    rows = np.zeros((height, 1 + levels.shape[1] // 2), dtype=np.uint8)  # column 0: filter type 0 (None)
+    np.left_shift(levels[:, 0::2], 4, out=rows[:, 1:])
+    rows[:, 1:] |= levels[:, 1::2]
 
     def chunk(tag: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
 
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows, 3)) + chunk(b"IEND", b"")
+    ihdr = struct.pack(">IIBBBBB", width, height, 4, 0, 0, 0, 0)
+    idat = zlib.compress(rows.tobytes(), 1)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def sha256_file(path: Path) -> str:
@@ -92,7 +103,7 @@ def render_pages(pdf: Path, pages: set[int], scale: float = RENDER_SCALE) -> dic
     import pypdfium2
 
     def encode(number: int, width: float, height: float, px_w: int, px_h: int, stride: int, buf: bytes) -> PageImage:
-        return PageImage(number, width, height, px_w, png_gray(px_w, px_h, stride, buf, levels16=True))
+        return PageImage(number, width, height, px_w, png_gray16(px_w, px_h, stride, buf))
 
     # pdfium is not thread-safe: render here, one page at a time under the process-wide lock, and compress
     # in the pool meanwhile.
