@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import shutil
 import struct
@@ -24,6 +25,7 @@ from peelextract.publish.report_json import report_to_json, write_report
 from peelextract.publish.review import build_site
 from peelextract.publish.review_marks import MarkState, Span, render_line, value_evidence
 from peelextract.publish.review_pages import RENDER_SCALE, png_gray16
+from peelextract.publish.review_values import _items
 from peelextract.rounds.measures import MEASURE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,6 +206,17 @@ def test_output_is_deterministic(tmp_path: Path, site: Path) -> None:
     first = {p.name: p.read_bytes() for p in (site / "review").iterdir()}
     second = {p.name: p.read_bytes() for p in (copy / "review").iterdir()}
     assert first == second
+
+
+def test_value_json_is_what_the_standard_encoder_writes(sample: tuple[Report, str]) -> None:
+    """The panel shows each value's fields with pydantic's serializer; it must write what
+    ``json.dumps(model_dump(mode="json"), indent=2, ensure_ascii=False)`` writes (float forms, non-ASCII)."""
+    report, _ = sample
+    models = [model for _, _, _, model in _items(report)]
+    assert len(models) > 30
+    for model in models:
+        standard = json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        assert model.model_dump_json(indent=2) == standard
 
 
 def test_non_reports_and_missing_text_are_reported_not_fatal(tmp_path: Path, sample: tuple[Report, str]) -> None:
