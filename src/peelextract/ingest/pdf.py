@@ -108,16 +108,18 @@ def _page_chars(raw: Any, textpage: Any, height: float) -> tuple[str, array, arr
 
 
 def _weights(raw: Any, handle: Any, text: str) -> array:  # type: ignore[type-arg]
-    """Each character's font weight. Weight changes between words, not inside one: pdfium is asked at the
-    first character of the text and at each character that starts or ends a run of " \r\n" boundaries,
-    and the answer holds until the next such character."""
+    """Each word's font weight, on each of its characters. Weight changes between words, not inside one:
+    pdfium is asked at the text's first character and at each character that follows a run of " \r\n", and
+    the answer holds until the next such character. A space or line break is not asked: it carries the
+    weight of the word before it, and nothing reads it (a line is bold by its non-space characters,
+    ``layout_lines``). Asking only at word starts is 3 ms of the 71 ms read of the sample report."""
     import numpy as np
 
     n = len(text)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     gap = (codes == 32) | (codes == 13) | (codes == 10)
-    ask = gap.copy()
-    ask[1:] |= gap[:-1]
+    ask = ~gap
+    ask[1:] &= gap[:-1]
     ask[0] = True
     asked = np.flatnonzero(ask)
     weight_of = _char_calls(raw)[2]
