@@ -8,7 +8,9 @@ different bytes, so every copy is really extracted.
 Prints one table: one-by-one library loop, Prefect flow on threads and on processes, an unchanged re-run
 (flow and plain library), one more report into the OUT of N (its dataset rows and review page), a whole round
 (the first ``--round`` PDFs, a new OUT) once the temporary server is
-up, and Prefect's overhead per run (empty batch) and per report. Then the issue-15 ratios: each flow ÷
+up, and Prefect's overhead per run (empty batch) and per task (a flow of N no-op tasks: wall, and CPU of this
+process and of the server), and the CPU of the threads flow by process (flow, Prefect server, extraction
+workers) against what the cores give. Then the issue-15 ratios: each flow ÷
 (N × the in-process time per report ÷ cores), the in-process time per report being the library loop's
 (target ≤ 1.3, plus Prefect's fixed start); and peak memory (this process's VmHWM, which ran every case,
 and the largest child: extraction workers, the temporary Prefect server).
@@ -80,6 +82,71 @@ def flow_run(inbox: Path, out: Path, runner: str) -> tuple[float, int]:
     return time.perf_counter() - t0, summary.count("extracted")
 
 
+def tree_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) of this process and of each descendant alive now, by pid, with its role:
+    "flow process", "Prefect server" (uvicorn) or "extraction workers" (with their fork server). From /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    procs: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        procs[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    mine = {os.getpid()}
+    while True:
+        more = {pid for pid, (ppid, _) in procs.items() if ppid in mine} - mine
+        if not more:
+            break
+        mine |= more
+    out: dict[int, tuple[str, float]] = {}
+    for pid in mine:
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        role = "flow process" if pid == os.getpid() else "Prefect server" if b"uvicorn" in cmd else "extraction workers"
+        out[pid] = (role, procs[pid][1])
+    return out
+
+
+def cpu_by_role(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """CPU seconds spent between two ``tree_cpu`` readings, summed by role."""
+    spent: dict[str, float] = {}
+    for pid, (role, cpu) in after.items():
+        spent[role] = spent.get(role, 0.0) + cpu - before.get(pid, (role, 0.0))[1]
+    return spent
+
+
+def noop_flow(n: int) -> tuple[float, dict[str, float]]:
+    """A flow of ``n`` tasks that do nothing, on the threads runner and the run's API (as ``run_ingest``):
+    Prefect's own cost per task, wall and CPU by role."""
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+    from prefect.futures import wait
+
+    from peelextract.flows.ingest import heartbeats_only_for_a_server
+    from peelextract.settings import Settings
+
+    @task(name="noop", cache_policy=NO_CACHE)
+    def noop(i: int) -> int:
+        return i
+
+    @flow(name="noop-tasks")
+    def noops(count: int) -> None:
+        wait([noop.submit(i) for i in range(count)])
+
+    with heartbeats_only_for_a_server(Settings()):
+        before, t0 = tree_cpu(), time.perf_counter()
+        noops(n)
+        wall = time.perf_counter() - t0
+        time.sleep(1.0)  # the server records the last events after the flow returns
+        return wall, cpu_by_role(before, tree_cpu())
+
+
 def vm_hwm_mb() -> float:
     return int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
 
@@ -118,7 +185,10 @@ def main() -> int:
         rows.append(("flow run, empty batch (Prefect overhead per run)", t, n))
         t_lib, n = library_loop(inbox, tmp / "o-lib")
         rows.append(("one-by-one library loop, no Prefect", t_lib, n))
+        before = tree_cpu()
         t_thr, n = flow_run(inbox, tmp / "o-thr", "threads")
+        time.sleep(1.0)  # the server records the last events after the flow returns
+        cpu_thr = cpu_by_role(before, tree_cpu())
         rows.append(("Prefect flow, threads runner", t_thr, n))
         if not args.skip_processes:
             t, n = flow_run(inbox, tmp / "o-proc", "processes")
@@ -155,9 +225,10 @@ def main() -> int:
             per = secs / count if "empty" not in name else float("nan")
             print(f"{name:62} {secs:8.2f} {extracted:9d} {per:9.3f}")
         print(f"\nPrefect overhead per run (empty batch): {empty_run:.2f} s")
+        t_noop, cpu_noop = noop_flow(args.n)
         print(
-            f"Prefect overhead per report, extraction run: {(t_thr - t_lib - empty_run) / args.n * 1000:.1f} ms"
-            " (threads flow − library loop − empty run, / N)"
+            f"Prefect per task ({args.n} no-op tasks): {t_noop / args.n * 1000:.1f} ms wall, CPU "
+            + ", ".join(f"{role} {cpu / args.n * 1000:.1f} ms" for role, cpu in sorted(cpu_noop.items()))
         )
         print(f"Prefect overhead per report, unchanged run: {(t_re - t_relib - empty_run) / args.n * 1000:.1f} ms")
         ideal = t_lib / workers  # N × in-process time per report ÷ cores
@@ -168,6 +239,13 @@ def main() -> int:
             (f"threads + {workers} processes, less Prefect's per-run cost", t_pool - empty_run),
         ):
             print(f"  {name:58} ÷ that = {secs / ideal:5.2f}")
+        used = sum(cpu_thr.values())
+        print(
+            f"CPU of the threads flow ({t_thr:.2f} s): "
+            + ", ".join(f"{role} {cpu:.2f} s" for role, cpu in sorted(cpu_thr.items()))
+            + f"; {used:.1f} s of the {t_thr * workers:.1f} s that {workers} cores give"
+            f" ({100 * used / (t_thr * workers):.0f} %); library loop {t_lib:.2f} s"
+        )
         print(f"Peak RSS: this process {vm_hwm_mb():.0f} MB; largest child {children_maxrss_mb():.0f} MB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
