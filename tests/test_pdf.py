@@ -160,3 +160,36 @@ def test_bug_pdfium_in_threads_crashed_the_process() -> None:
         [sys.executable, "-c", _THREADS.format(reports=str(REPORTS))], capture_output=True, text=True, timeout=300
     )
     assert (res.returncode, res.stdout.strip()) == (0, "same"), res.stderr[-2000:]
+
+
+@pytest.mark.parametrize("pdf", sorted(REPORTS.glob("*.pdf")), ids=lambda p: p.stem)
+def test_each_words_weight_is_pdfiums_for_every_character_of_it(pdf: Path) -> None:
+    """``_weights`` asks pdfium once a word (at its first character); on our PDFs, whose bold runs are whole
+    words, every non-space character must be as heavy as pdfium says it is when asked itself."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    from peelextract.ingest.pdf import _aligned_text, _char_calls, _weights
+
+    weight_of = _char_calls(raw)[2]
+    doc = pypdfium2.PdfDocument(str(pdf))
+    checked = heavy = 0
+    try:
+        for index in range(len(doc)):
+            textpage = doc[index].get_textpage()
+            n = raw.FPDFText_CountChars(textpage)
+            buf = ctypes.create_string_buffer((n + 1) * 2)
+            raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+            text = _aligned_text(buf.raw[: n * 2], n)
+            handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+            sampled = _weights(raw, handle, text).tolist()
+            for k, ch in enumerate(text):
+                if not ch.isspace():
+                    assert (sampled[k] >= 600) == (weight_of(handle, k) >= 600), (pdf.name, index + 1, k, ch)
+                    checked += 1
+                    heavy += sampled[k] >= 600
+    finally:
+        doc.close()
+    assert checked > 1000 and heavy > 0  # bold text was there to be found
