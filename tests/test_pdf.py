@@ -171,25 +171,22 @@ def test_each_words_weight_is_pdfiums_for_every_character_of_it(pdf: Path) -> No
     import pypdfium2
     import pypdfium2.raw as raw
 
-    from peelextract.ingest.pdf import _aligned_text, _char_calls, _weights
+    from peelextract.ingest.pdf import _char_calls, _page_chars
 
     weight_of = _char_calls(raw)[2]
     doc = pypdfium2.PdfDocument(str(pdf))
     checked = heavy = 0
     try:
         for index in range(len(doc)):
-            textpage = doc[index].get_textpage()
-            n = raw.FPDFText_CountChars(textpage)
-            buf = ctypes.create_string_buffer((n + 1) * 2)
-            raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
-            text = _aligned_text(buf.raw[: n * 2], n)
+            page = doc[index]
+            textpage = page.get_textpage()
+            text, _, _, weights = _page_chars(raw, textpage, page.get_height())
             handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-            sampled = _weights(raw, handle, text).tolist()
             for k, ch in enumerate(text):
                 if not ch.isspace():
-                    assert (sampled[k] >= 600) == (weight_of(handle, k) >= 600), (pdf.name, index + 1, k, ch)
+                    assert (weights[k] >= 600) == (weight_of(handle, k) >= 600), (pdf.name, index + 1, k, ch)
                     checked += 1
-                    heavy += sampled[k] >= 600
+                    heavy += weights[k] >= 600
     finally:
         doc.close()
     assert checked > 1000 and heavy > 0  # bold text was there to be found
