@@ -96,6 +96,7 @@ def _draft_line(start: int, end: int, pc: _PageChars, base: float, tag: int = 0)
     the lowest character bottom of the run."""
     seg = pc.text[start:end]
     sizes_of = pc.sizes[start:end]
+    bottoms: list[float] | None = None  # the characters' bottoms, read from the page's boxes when needed
     if sizes_of.count(sizes_of[0]) == len(sizes_of):  # one size throughout, the common case
         if not seg.strip(" "):
             return None
@@ -112,7 +113,8 @@ def _draft_line(start: int, end: int, pc: _PageChars, base: float, tag: int = 0)
     small, low = size * 0.85, base - size * 0.15
     drop: set[int] = set()
     if min(sizes_of) <= small:
-        bottoms = pc.grid[start:end, 3].tolist()
+        if bottoms is None:
+            bottoms = pc.grid[start:end, 3].tolist()
         digits = (m.start() for m in _ASCII_DIGIT.finditer(seg)) if seg.isascii() else _digit_positions(seg)
         drop = {k for k in digits if sizes_of[k] <= small and bottoms[k] < low}
     # A soft hyphen before the line's last character is a hyphen inside a line (U+2011 in the source).
